@@ -1,0 +1,45 @@
+using Pushboard.AppHost;
+using Pushboard.AppHost.Infrastructure;
+
+try
+{
+    var builder = DistributedApplication.CreateBuilder(args);
+
+    var adminApiKey = builder.AddApiKeyParameter("admin-api-key");
+    var appApiKey = builder.AddApiKeyParameter("app-api-key");
+
+    // Postgres (devicesdb, notificationsdb) and Redis (cache): containers, local executables or existing servers.
+    var infrastructure = builder.AddPushboardInfrastructure();
+
+    var deviceApi = builder.AddProject<Projects.DeviceApi>("deviceapi")
+        .WithInfrastructure(infrastructure.DevicesDb)
+        .WithInfrastructure(infrastructure.Cache)
+        .WithApiKeys(adminApiKey, appApiKey)
+        .WithHttpHealthCheck("/health")
+        .WithExternalHttpEndpoints();
+
+    // NotificationApi does not wait for DeviceApi: it accepts notifications while DeviceApi is down.
+    var notificationApi = builder.AddProject<Projects.NotificationApi>("notificationapi")
+        .WithInfrastructure(infrastructure.NotificationsDb)
+        .WithInfrastructure(infrastructure.Cache)
+        .WithReference(deviceApi)
+        .WithApiKeys(adminApiKey, appApiKey)
+        .WithFcm(builder.AddFcm())
+        .WithHttpHealthCheck("/health")
+        .WithExternalHttpEndpoints();
+
+    builder.AddProject<Projects.Web>("web")
+        .WithReference(deviceApi)
+        .WithReference(notificationApi)
+        .WithEnvironment("Parameters__admin-api-key", adminApiKey)
+        .WithHttpHealthCheck("/health")
+        .WithExternalHttpEndpoints();
+
+    builder.Build().Run();
+    return 0;
+}
+catch (AppHostConfigurationException exception)
+{
+    Console.Error.WriteLine($"pushboard: {exception.Message}");
+    return 1;
+}

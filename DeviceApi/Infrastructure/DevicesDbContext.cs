@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Pushboard.DeviceApi.Infrastructure;
+
+public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options) : DbContext(options);

@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Xunit;
+
+namespace Pushboard.Tests;
+
+// Starts the real AppHost in local mode (Debian's postgres and redis-server as executables, the FCM emulator)
+// on free ports with a throw-away data folder, and waits until every service is healthy.
+public class PushboardAppFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+
+    public string AdminApiKey { get; } = "test-admin-key-" + Guid.NewGuid().ToString("N");
+    public string AppApiKey { get; } = "test-app-key-" + Guid.NewGuid().ToString("N");
+    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "pushboard-tests-" + Guid.NewGuid().ToString("N"));
+    public int PostgresPort { get; } = FreePort.Next();
+    public int RedisPort { get; } = FreePort.Next();
+    public int FcmEmulatorPort { get; } = FreePort.Next();
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    protected virtual IEnumerable<string> Resources => ["postgres", "redis", "deviceapi", "notificationapi", "web", "fcm-emulator"];
+
+    protected virtual IEnumerable<string> Arguments =>
+    [
+        "Infrastructure:Mode=local",
+        $"Infrastructure:DataPath={DataPath}",
+        $"Infrastructure:PostgresPort={PostgresPort}",
+        $"Infrastructure:RedisPort={RedisPort}",
+        $"Infrastructure:FcmEmulatorPort={FcmEmulatorPort}",
+        $"Parameters:admin-api-key={AdminApiKey}",
+        $"Parameters:app-api-key={AppApiKey}",
+    ];
+
+    // Override to change the model before it is built (e.g. replicas, extra environment).
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartupTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [.. Arguments],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        Configure(builder);
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        foreach (var resource in Resources)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        }
+    }
+
+    public HttpClient CreateClient(string resource, string? apiKey = null)
+    {
+        var client = App.CreateHttpClient(resource, "http");
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public HttpClient CreateAdminClient(string resource) => CreateClient(resource, AdminApiKey);
+
+    public Uri EndpointOf(string resource) => App.GetEndpoint(resource, "http");
+
+    public async Task<string> ConnectionStringOf(string name) =>
+        await App.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"no connection string '{name}'");
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a stopping process; the folder is under /tmp and harmless.
+        }
+    }
+}
