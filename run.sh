@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 eng/install-prerequisites.sh run
-exec dotnet run --project AppHost "$@"
+exec dotnet run --project AppHost -- "$@"
