@@ -45,8 +45,13 @@ internal static class FcmResources
     {
         project
             .WithEnvironment("Fcm__ServiceAccountJson", fcm.ServiceAccount)
-            .WithEnvironment("Fcm__ProjectId", fcm.ProjectId)
             .WithEnvironment("Fcm__Endpoint", fcm.Endpoint);
+        // A published app gets the service account only at deployment, so its project id is read from that JSON at run time.
+        if (fcm.ProjectId.Length > 0)
+        {
+            project.WithEnvironment("Fcm__ProjectId", fcm.ProjectId);
+        }
+
         return fcm.Emulator is null ? project : project.WaitFor(fcm.Emulator);
     }
 

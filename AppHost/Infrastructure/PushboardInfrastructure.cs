@@ -39,7 +39,14 @@ internal static class PushboardInfrastructureExtensions
 
     private static PushboardInfrastructure AddContainers(IDistributedApplicationBuilder builder)
     {
-        var postgres = builder.AddPostgres("postgres").WithDataVolume();
+        var postgres = builder.AddPostgres("postgres");
+        // Azure Container Apps mounts volumes from Azure Files (SMB), where postgres cannot own its data directory;
+        // a published app keeps durable data in a managed server instead (Infrastructure:Mode=existing).
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            postgres.WithDataVolume();
+        }
+
         var devicesDb = postgres.AddDatabase("devicesdb");
         var notificationsDb = postgres.AddDatabase("notificationsdb");
         var cache = builder.AddRedis("cache").WithDataVolume().WithPersistence();
@@ -53,7 +60,8 @@ internal static class PushboardInfrastructureExtensions
 
     private static PushboardInfrastructure AddExisting(IDistributedApplicationBuilder builder)
     {
-        foreach (var name in InfrastructureModeSelector.ConnectionNames)
+        // When publishing, the connection strings become secret parameters that the deployment tool asks for.
+        foreach (var name in builder.ExecutionContext.IsRunMode ? InfrastructureModeSelector.ConnectionNames : [])
         {
             if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
             {
