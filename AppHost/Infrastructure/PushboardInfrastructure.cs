@@ -20,6 +20,12 @@ internal static class PushboardInfrastructureExtensions
             builder.ExecutionContext.IsPublishMode,
             () => ContainerRuntimeProbe.IsHealthy(builder.Configuration));
 
+        if (mode == InfrastructureMode.Local && builder.ExecutionContext.IsPublishMode)
+        {
+            throw new AppHostConfigurationException(
+                "Infrastructure:Mode 'local' runs servers on this machine and cannot be published: remove it to deploy Postgres and Redis containers, or use 'existing' for managed servers.");
+        }
+
         if (mode == InfrastructureMode.Local)
         {
             return OperatingSystem.IsLinux()
