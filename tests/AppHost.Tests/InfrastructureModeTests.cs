@@ -40,7 +40,9 @@ public sealed class InfrastructureModeTests
             "ConnectionStrings:cache=cache.example:6380");
 
         Assert.DoesNotContain(resources, resource => resource is ContainerResource or ExecutableResource { Name: "postgres" or "redis" });
-        Assert.Equal(3, resources.OfType<ConnectionStringResource>().Count());
+        Assert.Equal(
+            ["cache", "devicesdb", "notificationsdb"],
+            resources.OfType<IResourceWithConnectionString>().Select(resource => resource.Name).Order());
     }
 
     [Theory]
