@@ -1,12 +1,69 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Pushboard.DeviceApi.Apis;
+using Pushboard.DeviceApi.Auth;
 using Pushboard.DeviceApi.Infrastructure;
+using Pushboard.DeviceApi.Services;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class ApplicationServicesExtensions
 {
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        // EF Core owns the schema (migrations) and the background jobs; the request paths run plain SQL through the
+        // data source, whose statements are auto-prepared on each pooled connection.
         builder.AddNpgsqlDbContext<DevicesDbContext>("devicesdb");
+        builder.AddNpgsqlDataSource("devicesdb", configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        });
         builder.AddRedisClient("cache");
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DeviceStore>();
+        services.AddScoped<DeviceExpiry>();
+        services.Configure<DeviceExpiryOptions>(builder.Configuration.GetSection(DeviceExpiryOptions.Section));
+        services.Configure<DeviceEventsOptions>(builder.Configuration.GetSection(DeviceEventsOptions.Section));
+        services.AddHostedService<DeviceExpiryService>();
+        services.AddHostedService<DeviceInvalidationConsumer>();
+
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
+        services.AddSingleton<ApiKeyRing>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyPolicies.Admin, policy => policy.RequireRole(ApiKeyRoles.Admin))
+            .AddPolicy(ApiKeyPolicies.DeviceWriter, policy => policy.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.App));
+        services.AddApiKeyRateLimiting(builder.Configuration);
+
+        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddOpenApi();
     }
+
+    public static async Task MigrateDevicesDbAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DevicesDbContext>().Database.MigrateAsync();
+    }
+
+    // What the framework's own error answers (which carry no detail) tell the client.
+    private static string DefaultDetail(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request could not be read: the body must be JSON of the documented shape.",
+        StatusCodes.Status404NotFound => "There is no such resource.",
+        StatusCodes.Status405MethodNotAllowed => "This resource does not support this HTTP method.",
+        StatusCodes.Status413PayloadTooLarge => $"The request body exceeds {MaxRequestBodyBytes / 1024} KB.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+        _ => "The request failed.",
+    };
 }

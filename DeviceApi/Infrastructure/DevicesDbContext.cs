@@ -1,5 +1,42 @@
 using Microsoft.EntityFrameworkCore;
+using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options) : DbContext(options);
+// Owns the devicesdb schema and its migrations. The hot request paths use DeviceStore (plain SQL) on the same tables.
+public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options) : DbContext(options)
+{
+    public DbSet<Device> Devices => Set<Device>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var device = modelBuilder.Entity<Device>();
+        device.ToTable("devices", table =>
+        {
+            table.HasCheckConstraint("ck_devices_status", "status IN ('active', 'invalid')");
+            table.HasCheckConstraint("ck_devices_platform", "platform IN ('android', 'ios', 'web')");
+        });
+        device.HasKey(d => d.DeviceId).HasName("pk_devices");
+        // Bytewise ordering whatever the database's locale: list pages are ordered by deviceId (ordinal).
+        device.Property(d => d.DeviceId).HasColumnName("device_id").HasMaxLength(128).UseCollation("C");
+        device.Property(d => d.FcmToken).HasColumnName("fcm_token");
+        device.Property(d => d.Platform).HasColumnName("platform").HasMaxLength(16);
+        device.Property(d => d.UserId).HasColumnName("user_id").HasMaxLength(256);
+        device.Property(d => d.AppVersion).HasColumnName("app_version").HasMaxLength(64);
+        device.Property(d => d.Locale).HasColumnName("locale").HasMaxLength(64);
+        device.Property(d => d.Status).HasColumnName("status").HasMaxLength(16);
+        device.Property(d => d.InvalidReason).HasColumnName("invalid_reason").HasMaxLength(32);
+        device.Property(d => d.CreatedAt).HasColumnName("created_at");
+        device.Property(d => d.UpdatedAt).HasColumnName("updated_at");
+        device.Property(d => d.TokenUpdatedAt).HasColumnName("token_updated_at");
+        device.Property(d => d.LastSeenAt).HasColumnName("last_seen_at");
+
+        // Keyset pages of each list filter walk (filter, device_id).
+        device.HasIndex(d => new { d.UserId, d.DeviceId }).HasDatabaseName("ix_devices_user_id_device_id");
+        device.HasIndex(d => new { d.Platform, d.DeviceId }).HasDatabaseName("ix_devices_platform_device_id");
+        device.HasIndex(d => new { d.Status, d.DeviceId }).HasDatabaseName("ix_devices_status_device_id");
+        device.HasIndex(d => d.LastSeenAt).HasDatabaseName("ix_devices_active_last_seen_at").HasFilter("status = 'active'");
+        // The unique index on the token itself (md5 of it: a 4096-character token does not fit a btree entry)
+        // is an expression index the model cannot express; it is created in the InitialCreate migration.
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pushboard.DeviceApi.Model;
+
+namespace Pushboard.DeviceApi.Apis;
+
+public sealed record RegisterDeviceRequest(string? FcmToken, string? Platform, string? UserId, string? AppVersion, string? Locale);
+
+public sealed record RefreshTokenRequest(string? FcmToken);
+
+// Internal extension of API.md for NotificationApi: resolve up to 1000 device ids in one call.
+public sealed record QueryDevicesRequest(List<string?>? DeviceIds);
+
+public sealed record DeviceResponse(
+    string DeviceId,
+    string? FcmToken,
+    string Platform,
+    string? UserId,
+    string? AppVersion,
+    string? Locale,
+    string Status,
+    string? InvalidReason,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime TokenUpdatedAt,
+    DateTime LastSeenAt)
+{
+    public static DeviceResponse From(Device device) => new(
+        device.DeviceId, device.FcmToken, device.Platform, device.UserId, device.AppVersion, device.Locale,
+        device.Status, device.InvalidReason, device.CreatedAt, device.UpdatedAt, device.TokenUpdatedAt, device.LastSeenAt);
+}
+
+public sealed record DevicePage(List<DeviceResponse> Items, string? Next);
+
+public sealed record DeviceItems(List<DeviceResponse> Items);
+
+public sealed record ListDevicesQuery(string? UserId, string? Platform, string? Status, string? Stale, string? After, string? Limit);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RegisterDeviceRequest))]
+[JsonSerializable(typeof(RefreshTokenRequest))]
+[JsonSerializable(typeof(QueryDevicesRequest))]
+[JsonSerializable(typeof(DeviceResponse))]
+[JsonSerializable(typeof(DevicePage))]
+[JsonSerializable(typeof(DeviceItems))]
+public sealed partial class DeviceApiJsonContext : JsonSerializerContext;

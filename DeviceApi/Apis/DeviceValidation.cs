@@ -1,0 +1,199 @@
+using System.Text;
+using Pushboard.DeviceApi.Infrastructure;
+using Pushboard.DeviceApi.Model;
+
+namespace Pushboard.DeviceApi.Apis;
+
+// The field rules of API.md. Each Validate* collects every bad field, so a client can fix them all at once.
+public static class DeviceValidation
+{
+    public const int MaxPageSize = 500;
+    public const int DefaultPageSize = 50;
+    public const int MaxQueryIds = 1000;
+
+    public static bool IsDeviceId(string? value)
+    {
+        if (value is null || value.Length is 0 or > 128)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static Dictionary<string, string[]> ValidateDeviceId(string deviceId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckDeviceId(deviceId, errors);
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> ValidateRegistration(string deviceId, RegisterDeviceRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckDeviceId(deviceId, errors);
+        CheckToken(request.FcmToken, errors);
+        if (request.Platform is null)
+        {
+            errors["platform"] = ["platform is required: android, ios or web."];
+        }
+        else if (!DevicePlatforms.IsKnown(request.Platform))
+        {
+            errors["platform"] = ["platform must be android, ios or web."];
+        }
+
+        if (request.UserId is not null && !IsUserId(request.UserId))
+        {
+            errors["userId"] = ["userId must be 1-256 characters without control characters."];
+        }
+
+        CheckShortText("appVersion", request.AppVersion, errors);
+        CheckShortText("locale", request.Locale, errors);
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> ValidateRefresh(string deviceId, RefreshTokenRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckDeviceId(deviceId, errors);
+        CheckToken(request.FcmToken, errors);
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> ValidateList(ListDevicesQuery query, out DeviceFilter filter, out string? after, out int limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (query.UserId is not null && !IsUserId(query.UserId))
+        {
+            errors["userId"] = ["userId must be 1-256 characters without control characters."];
+        }
+
+        if (query.Platform is not null && !DevicePlatforms.IsKnown(query.Platform))
+        {
+            errors["platform"] = ["platform must be android, ios or web."];
+        }
+
+        if (query.Status is not null && !DeviceStatuses.IsKnown(query.Status))
+        {
+            errors["status"] = ["status must be active or invalid."];
+        }
+
+        bool? stale = null;
+        if (query.Stale is not null)
+        {
+            if (bool.TryParse(query.Stale, out var parsed))
+            {
+                stale = parsed;
+            }
+            else
+            {
+                errors["stale"] = ["stale must be true or false."];
+            }
+        }
+
+        after = null;
+        if (query.After is not null)
+        {
+            if (PageCursor.TryDecode(query.After, out var lastDeviceId))
+            {
+                after = lastDeviceId;
+            }
+            else
+            {
+                errors["after"] = ["after must be the next cursor of a previous page."];
+            }
+        }
+
+        limit = DefaultPageSize;
+        if (query.Limit is not null && !(int.TryParse(query.Limit, out limit) && limit is >= 1 and <= MaxPageSize))
+        {
+            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
+        }
+
+        filter = new DeviceFilter(query.UserId, query.Platform, query.Status, stale);
+        return errors;
+    }
+
+    public static Dictionary<string, string[]> ValidateQuery(QueryDevicesRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.DeviceIds is not { Count: >= 1 and <= MaxQueryIds })
+        {
+            errors["deviceIds"] = [$"deviceIds must hold 1 to {MaxQueryIds} device ids."];
+        }
+        else if (request.DeviceIds.Contains(null))
+        {
+            errors["deviceIds"] = ["deviceIds must not contain null."];
+        }
+
+        return errors;
+    }
+
+    private static void CheckDeviceId(string deviceId, Dictionary<string, string[]> errors)
+    {
+        if (!IsDeviceId(deviceId))
+        {
+            errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-'."];
+        }
+    }
+
+    private static void CheckToken(string? token, Dictionary<string, string[]> errors)
+    {
+        if (token is null)
+        {
+            errors["fcmToken"] = ["fcmToken is required."];
+        }
+        else if (token.Length is 0 or > 4096 || !IsWellFormed(token) || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors["fcmToken"] = ["fcmToken must be 1-4096 characters without whitespace."];
+        }
+    }
+
+    private static void CheckShortText(string field, string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is not null && (value.Length > 64 || !IsWellFormed(value) || value.Any(char.IsControl)))
+        {
+            errors[field] = [$"{field} must be at most 64 characters without control characters."];
+        }
+    }
+
+    private static bool IsUserId(string value)
+    {
+        if (value.Length == 0 || !IsWellFormed(value) || value.Any(char.IsControl))
+        {
+            return false;
+        }
+
+        var characters = 0;
+        foreach (var _ in value.EnumerateRunes())
+        {
+            characters++;
+        }
+
+        return characters <= 256;
+    }
+
+    // Rejects lone surrogates, which have no UTF-8 form and cannot be stored.
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (Rune.DecodeFromUtf16(value.AsSpan(i), out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+
+            i += consumed - 1;
+        }
+
+        return true;
+    }
+}

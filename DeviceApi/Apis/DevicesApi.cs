@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pushboard.DeviceApi.Auth;
+using Pushboard.DeviceApi.Infrastructure;
+
+namespace Pushboard.DeviceApi.Apis;
+
+public static class DevicesApi
+{
+    public static IEndpointRouteBuilder MapDeviceApi(this IEndpointRouteBuilder app)
+    {
+        var devices = app.MapGroup("/api/devices").WithTags("Devices");
+
+        devices.MapPut("/{deviceId}", RegisterDevice)
+            .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .WithSummary("Register a device or replace every field of an existing one");
+        devices.MapPatch("/{deviceId}/token", RefreshToken)
+            .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .WithSummary("Refresh the FCM token of a reconnecting app");
+        devices.MapDelete("/{deviceId}", DeleteDevice)
+            .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .WithSummary("Delete a device (204 also when already gone)");
+        devices.MapGet("/{deviceId}", GetDevice)
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Get a device");
+        devices.MapGet("/", ListDevices)
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("List devices in deviceId order, keyset-paged");
+        devices.MapPost("/query", QueryDevices)
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Internal: the devices (any status) among up to 1000 ids");
+
+        return app;
+    }
+
+    public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ValidationProblem>> RegisterDevice(
+        string deviceId, RegisterDeviceRequest request, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateRegistration(deviceId, request);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var registration = new DeviceRegistration(request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale);
+        var (device, created) = await store.RegisterAsync(deviceId, registration, cancellationToken);
+        var response = DeviceResponse.From(device);
+        return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
+    }
+
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> RefreshToken(
+        string deviceId, RefreshTokenRequest request, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateRefresh(deviceId, request);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var device = await store.RefreshTokenAsync(deviceId, request.FcmToken!, cancellationToken);
+        return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
+    }
+
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> GetDevice(
+        string deviceId, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateDeviceId(deviceId);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var device = await store.FindAsync(deviceId, cancellationToken);
+        return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
+    }
+
+    public static async Task<Results<Ok<DevicePage>, ValidationProblem>> ListDevices(
+        [AsParameters] ListDevicesQuery query, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateList(query, out var filter, out var after, out var limit);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var devices = await store.ListAsync(filter, after, limit + 1, cancellationToken);
+        var hasMore = devices.Count > limit;
+        var items = devices.Take(limit).Select(DeviceResponse.From).ToList();
+        return TypedResults.Ok(new DevicePage(items, hasMore ? PageCursor.Encode(items[^1].DeviceId) : null));
+    }
+
+    public static async Task<Results<Ok<DeviceItems>, ValidationProblem>> QueryDevices(
+        QueryDevicesRequest request, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateQuery(request);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        // An id that breaks the deviceId rules cannot exist; it is simply not found.
+        var deviceIds = request.DeviceIds!.Where(DeviceValidation.IsDeviceId).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+        var devices = deviceIds.Count == 0 ? [] : await store.FindManyAsync(deviceIds, cancellationToken);
+        return TypedResults.Ok(new DeviceItems(devices.Select(DeviceResponse.From).ToList()));
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem>> DeleteDevice(
+        string deviceId, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateDeviceId(deviceId);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        await store.DeleteAsync(deviceId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: "The request has invalid fields; see errors.");
+
+    private static ProblemHttpResult DeviceNotFound(string deviceId) =>
+        TypedResults.Problem(
+            detail: $"No device with id '{deviceId}' is registered.",
+            statusCode: StatusCodes.Status404NotFound,
+            title: "Device not found");
+}

@@ -1,0 +1,219 @@
+using Npgsql;
+using Pushboard.DeviceApi.Model;
+
+namespace Pushboard.DeviceApi.Infrastructure;
+
+public sealed record DeviceRegistration(string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale);
+
+public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
+
+// The request paths of the registry as single SQL statements on a pooled connection: one round trip each.
+// Token ownership lives in the statements: the device that takes a token releases it from its holder in the
+// same statement, and the unique index on the token (plus a retry) settles two writers racing for it.
+public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<DeviceStore> logger)
+{
+    private const string Columns =
+        "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
+
+    private const int MaxAttempts = 30;
+
+    // Takes the token from whichever other device holds it; a refresh ($4 false) of an unknown device takes nothing.
+    // Reading the count of `released` makes the release run before the device's own row is written.
+    private const string ReleaseToken = """
+        released AS (
+            UPDATE devices SET fcm_token = NULL, status = 'invalid', invalid_reason = 'token_reassigned', updated_at = $3
+            WHERE md5(fcm_token) = md5($2) AND fcm_token = $2 AND device_id <> $1
+              AND ($4 OR EXISTS (SELECT 1 FROM devices WHERE device_id = $1))
+            RETURNING device_id),
+        release AS (SELECT count(*) AS taken FROM released)
+        """;
+
+    private const string RegisterSql = $"""
+        WITH {ReleaseToken}
+        INSERT INTO devices AS d ({Columns})
+        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3 FROM release
+        ON CONFLICT (device_id) DO UPDATE SET
+            fcm_token = excluded.fcm_token, platform = excluded.platform, user_id = excluded.user_id,
+            app_version = excluded.app_version, locale = excluded.locale, status = 'active', invalid_reason = NULL,
+            updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at,
+            token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END
+        RETURNING {Columns}, xmax = 0, (SELECT taken FROM release)
+        """;
+
+    private const string RefreshTokenSql = $"""
+        WITH {ReleaseToken}
+        UPDATE devices SET fcm_token = $2, status = 'active', invalid_reason = NULL,
+            updated_at = $3, token_updated_at = $3, last_seen_at = $3
+        FROM release
+        WHERE device_id = $1
+        RETURNING {Columns}, false, release.taken
+        """;
+
+    private const string FindSql = $"SELECT {Columns} FROM devices WHERE device_id = $1";
+
+    private const string FindManySql = $"SELECT {Columns} FROM devices WHERE device_id = ANY($1)";
+
+    private const string DeleteSql = "DELETE FROM devices WHERE device_id = $1";
+
+    public async Task<(Device Device, bool Created)> RegisterAsync(string deviceId, DeviceRegistration registration, CancellationToken cancellationToken)
+    {
+        var (device, created) = await WriteAsync(RegisterSql, deviceId, registration.FcmToken, registration, cancellationToken);
+        return (device!, created);
+    }
+
+    public async Task<Device?> RefreshTokenAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
+    {
+        var (device, _) = await WriteAsync(RefreshTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
+        return device;
+    }
+
+    public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDevice(reader) : null;
+    }
+
+    public async Task<List<Device>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(FindManySql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deviceIds] });
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    // One page in deviceId order (bytewise: the column's collation is "C"), starting after `afterDeviceId`.
+    public async Task<List<Device>> ListAsync(DeviceFilter filter, string? afterDeviceId, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var conditions = new List<string>(5);
+        void Where(string condition, NpgsqlParameter parameter)
+        {
+            command.Parameters.Add(parameter);
+            conditions.Add(condition.Replace("@", "$" + command.Parameters.Count));
+        }
+
+        if (filter.UserId is not null)
+        {
+            Where("user_id = @", new NpgsqlParameter<string> { TypedValue = filter.UserId });
+        }
+
+        if (filter.Platform is not null)
+        {
+            Where("platform = @", new NpgsqlParameter<string> { TypedValue = filter.Platform });
+        }
+
+        if (filter.Status is not null)
+        {
+            Where("status = @", new NpgsqlParameter<string> { TypedValue = filter.Status });
+        }
+
+        if (filter.Stale is { } stale)
+        {
+            var cutoff = timeProvider.GetUtcNow().UtcDateTime - TokenLifetime.StaleAfter;
+            Where(stale ? "token_updated_at < @" : "token_updated_at >= @", new NpgsqlParameter<DateTime> { TypedValue = cutoff });
+        }
+
+        if (afterDeviceId is not null)
+        {
+            Where("device_id > @", new NpgsqlParameter<string> { TypedValue = afterDeviceId });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        command.CommandText = $"SELECT {Columns} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DeleteSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<(Device? Device, bool Created)> WriteAsync(
+        string sql, string deviceId, string fcmToken, DeviceRegistration? registration, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand(sql);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
+                command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = registration is not null });
+                if (registration is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
+                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.AppVersion, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return (null, false);
+                }
+
+                var device = ReadDevice(reader);
+                var created = reader.GetBoolean(12);
+                if (reader.GetInt64(13) > 0)
+                {
+                    Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
+                }
+
+                return (device, created);
+            }
+            catch (PostgresException exception) when (IsRace(exception) && attempt < MaxAttempts)
+            {
+                // Another writer took the same token (or deadlocked with us) between our snapshot and our write:
+                // the next attempt sees its committed row and takes the token from it.
+                Log.WriteRetried(logger, deviceId, exception.SqlState, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), timeProvider, cancellationToken);
+            }
+        }
+    }
+
+    private static bool IsRace(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    private static async Task<List<Device>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var devices = new List<Device>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            devices.Add(ReadDevice(reader));
+        }
+
+        return devices;
+    }
+
+    private static Device ReadDevice(NpgsqlDataReader reader) => new()
+    {
+        DeviceId = reader.GetString(0),
+        FcmToken = reader.IsDBNull(1) ? null : reader.GetString(1),
+        Platform = reader.GetString(2),
+        UserId = reader.IsDBNull(3) ? null : reader.GetString(3),
+        AppVersion = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Locale = reader.IsDBNull(5) ? null : reader.GetString(5),
+        Status = reader.GetString(6),
+        InvalidReason = reader.IsDBNull(7) ? null : reader.GetString(7),
+        CreatedAt = reader.GetDateTime(8),
+        UpdatedAt = reader.GetDateTime(9),
+        TokenUpdatedAt = reader.GetDateTime(10),
+        LastSeenAt = reader.GetDateTime(11),
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "Token {MaskedToken} moved to device {DeviceId}; its previous holder is now invalid (token_reassigned)")]
+        public static partial void TokenReassigned(ILogger logger, string maskedToken, string deviceId);
+
+        [LoggerMessage(LogLevel.Debug, "Write for device {DeviceId} raced another writer ({SqlState}), attempt {Attempt}; retrying")]
+        public static partial void WriteRetried(ILogger logger, string deviceId, string? sqlState, int attempt);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Pushboard.DeviceApi.Model;
+
+// One app installation and the FCM token it last registered.
+public sealed class Device
+{
+    public required string DeviceId { get; set; }
+    public string? FcmToken { get; set; }
+    public required string Platform { get; set; }
+    public string? UserId { get; set; }
+    public string? AppVersion { get; set; }
+    public string? Locale { get; set; }
+    public required string Status { get; set; }
+    public string? InvalidReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime TokenUpdatedAt { get; set; }
+    public DateTime LastSeenAt { get; set; }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# DeviceApi throughput: PATCH token refresh and GET device under wrk (64 connections, 10,000 seeded devices).
+# Builds Release, starts its own postgres (initdb --no-locale in a temp folder) and redis-server on free ports,
+# runs DeviceApi.dll as in production (logging at Warning), seeds devices, runs each wrk scenario RUNS times,
+# prints the median req/s and p99, and stops everything it started.
+# Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 bench/deviceapi/run.sh
+#        bench/deviceapi/run.sh --serve    (start and seed, then keep serving until Ctrl-C: for manual calls)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+duration=${DURATION:-30s}
+runs=${RUNS:-3}
+connections=${CONNECTIONS:-64}
+threads=${THREADS:-2}
+export BENCH_DEVICES=${DEVICES:-10000}
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+export BENCH_ADMIN_KEY="bench-admin-key-$RANDOM$RANDOM$RANDOM"
+export BENCH_APP_KEY="bench-app-key-$RANDOM$RANDOM$RANDOM"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+as_postgres() { if [[ $(id -u) == 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
+
+work=$(mktemp -d /tmp/pushboard-bench-deviceapi-XXXXXX)
+chmod 755 "$work"
+pg_port=$(free_port)
+redis_port=$(free_port)
+api_port=$(free_port)
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "building DeviceApi (Release)..."
+dotnet publish "$root/DeviceApi" -c Release -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+
+mkdir -p "$work/pg"
+[[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
+as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
+postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+  -c max_connections=300 -c shared_buffers=256MB)
+[[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
+setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
+pids+=($!)
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+"$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE devicesdb"
+
+psql_devices() { "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d devicesdb "$@"; }
+
+(
+  cd "$work/app"
+  exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$api_port" \
+    ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" \
+    ConnectionStrings__cache="127.0.0.1:$redis_port" \
+    "Parameters__admin-api-key=$BENCH_ADMIN_KEY" "Parameters__app-api-key=$BENCH_APP_KEY" \
+    RateLimiting__PermitsPerSecond=1000000 Logging__LogLevel__Default=Warning \
+    dotnet DeviceApi.dll
+) >"$work/deviceapi.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$api_port/health" && break; sleep 0.2; done
+curl -sf -o /dev/null "http://127.0.0.1:$api_port/health" || { echo "DeviceApi did not become healthy:"; cat "$work/deviceapi.log"; exit 1; }
+
+echo "seeding $BENCH_DEVICES devices..."
+psql_devices -c "INSERT INTO devices (device_id, fcm_token, platform, user_id, app_version, locale, status, created_at, updated_at, token_updated_at, last_seen_at)
+  SELECT format('bench-device-%s', lpad(n::text, 5, '0')), format('seed-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
+         (ARRAY['android', 'ios', 'web'])[n % 3 + 1], format('user-%s', n % 2500), '3.1.0', 'ko-KR', 'active', now(), now(), now(), now()
+  FROM generate_series(1, $BENCH_DEVICES) AS n" -c "VACUUM ANALYZE devices"
+
+if [[ ${1:-} == --serve ]]; then
+  echo "DeviceApi at http://127.0.0.1:$api_port  admin key: $BENCH_ADMIN_KEY  app key: $BENCH_APP_KEY  (Ctrl-C stops)"
+  wait "${pids[2]}"
+  exit 0
+fi
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f\n", v }'; }
+
+scenario() {
+  local name=$1 script=$2 rps=() p99=()
+  curl -sf -o /dev/null -H "X-Api-Key: $BENCH_ADMIN_KEY" "http://127.0.0.1:$api_port/api/devices/bench-device-00001"
+  wrk -t"$threads" -c"$connections" -d5s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
+  for run in $(seq "$runs"); do
+    local out
+    out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
+    if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "$name: non-2xx answers" >&2; exit 1; fi
+    rps+=("$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")")
+    p99+=("$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)")
+    printf '%s run %d: %s req/s, p99 %s ms\n' "$name" "$run" "${rps[-1]}" "${p99[-1]}"
+  done
+  printf '%s median of %d x %s: %s req/s, p99 %s ms\n' "$name" "$runs" "$duration" \
+    "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)"
+}
+
+scenario "PATCH /api/devices/{id}/token" patch-token.lua
+scenario "GET /api/devices/{id}" get-device.lua
+psql_devices -At -c "SELECT count(*) || ' devices, ' || count(DISTINCT fcm_token) || ' distinct tokens, ' || count(*) FILTER (WHERE status = 'active') || ' active' FROM devices"
