@@ -14,11 +14,14 @@ public static class ApplicationServicesExtensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        // EF Core owns the schema (migrations) and the background jobs; the request paths run plain SQL through the
-        // data source, whose statements are auto-prepared on each pooled connection.
+        // EF Core owns the schema (migrations) and the background jobs. The request paths run single SQL statements
+        // through their own data source: multiplexed over a few connections, prepared once per connection, and without
+        // a session reset between commands (they never change session state).
         builder.AddNpgsqlDbContext<DevicesDbContext>("devicesdb");
         builder.AddNpgsqlDataSource("devicesdb", configureDataSourceBuilder: dataSource =>
         {
+            dataSource.ConnectionStringBuilder.Multiplexing = true;
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
             dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         });

@@ -36,20 +36,10 @@ namespace Pushboard.DeviceApi.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_devices_active_last_seen_at",
+                name: "ix_devices_invalid_device_id",
                 table: "devices",
-                column: "last_seen_at",
-                filter: "status = 'active'");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_devices_platform_device_id",
-                table: "devices",
-                columns: new[] { "platform", "device_id" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_devices_status_device_id",
-                table: "devices",
-                columns: new[] { "status", "device_id" });
+                column: "device_id",
+                filter: "status = 'invalid'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_devices_user_id_device_id",

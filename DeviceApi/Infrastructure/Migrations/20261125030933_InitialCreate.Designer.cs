@@ -12,7 +12,7 @@ using Pushboard.DeviceApi.Infrastructure;
 namespace Pushboard.DeviceApi.Infrastructure.Migrations
 {
     [DbContext(typeof(DevicesDbContext))]
-    [Migration("20261125025623_InitialCreate")]
+    [Migration("20261125030933_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -88,15 +88,9 @@ namespace Pushboard.DeviceApi.Infrastructure.Migrations
                     b.HasKey("DeviceId")
                         .HasName("pk_devices");
 
-                    b.HasIndex("LastSeenAt")
-                        .HasDatabaseName("ix_devices_active_last_seen_at")
-                        .HasFilter("status = 'active'");
-
-                    b.HasIndex("Platform", "DeviceId")
-                        .HasDatabaseName("ix_devices_platform_device_id");
-
-                    b.HasIndex("Status", "DeviceId")
-                        .HasDatabaseName("ix_devices_status_device_id");
+                    b.HasIndex("DeviceId")
+                        .HasDatabaseName("ix_devices_invalid_device_id")
+                        .HasFilter("status = 'invalid'");
 
                     b.HasIndex("UserId", "DeviceId")
                         .HasDatabaseName("ix_devices_user_id_device_id");

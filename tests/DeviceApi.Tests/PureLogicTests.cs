@@ -1,0 +1,54 @@
+using Pushboard.DeviceApi.Apis;
+using Pushboard.DeviceApi.Model;
+
+namespace Pushboard.DeviceApi.Tests;
+
+public sealed class PureLogicTests
+{
+    [Theory]
+    [InlineData("a")]
+    [InlineData("Z.9_x:y-")]
+    public void A_cursor_decodes_to_the_device_id_it_encodes(string deviceId)
+    {
+        Assert.True(PageCursor.TryDecode(PageCursor.Encode(deviceId), out var decoded));
+        Assert.Equal(deviceId, decoded);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-cursor!")]
+    [InlineData("ZDE6")]
+    [InlineData("YWJj")]
+    [InlineData("ZDE6YmFkIGlk")]
+    [InlineData("_w")]
+    public void Garbage_is_not_a_cursor(string cursor) => Assert.False(PageCursor.TryDecode(cursor, out _));
+
+    [Theory]
+    [InlineData("dGhpc2lzYXZlcnlsb25ndG9rZW4xMjM0NTY", "…M0NTY")]
+    [InlineData("abcdefg", "…bcdefg")]
+    [InlineData("abcdef", "******")]
+    [InlineData(null, "(none)")]
+    public void Tokens_are_masked_to_their_last_six_characters(string? token, string masked) => Assert.Equal(masked, TokenMask.Mask(token));
+
+    [Fact]
+    public void Registration_lists_every_bad_field()
+    {
+        var errors = DeviceValidation.ValidateRegistration("id with space", new RegisterDeviceRequest(null, null, "", new string('v', 65), "ko\nKR"));
+        Assert.Equal(["appVersion", "deviceId", "fcmToken", "locale", "platform", "userId"], errors.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData("android", "u", "3.1.0", "ko-KR")]
+    [InlineData("web", null, null, null)]
+    [InlineData("ios", "사용자@example.com", "", "")]
+    public void Valid_registrations_pass(string platform, string? userId, string? appVersion, string? locale) =>
+        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, appVersion, locale)));
+
+    [Theory]
+    [InlineData("t\u00a0k")]
+    [InlineData("t\0k")]
+    [InlineData("\ud800")]
+    [InlineData("")]
+    public void Tokens_with_whitespace_control_or_broken_characters_are_refused(string token) =>
+        Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token)).Keys);
+}

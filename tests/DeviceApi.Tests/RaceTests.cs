@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+
+namespace Pushboard.DeviceApi.Tests;
+
+[Collection(DeviceApiCollection.Name)]
+public sealed class RaceTests(DeviceApiFixture fixture)
+{
+    [Fact]
+    public async Task Fifty_parallel_puts_of_one_device_leave_one_row()
+    {
+        var id = TestData.NewId();
+        var app = fixture.AppClient();
+        var tokens = Enumerable.Range(0, 50).Select(_ => TestData.NewToken()).ToArray();
+
+        var responses = await Task.WhenAll(tokens.Select(token => app.PutDevice(id, new { fcmToken = token, platform = "android" })));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created, $"{(int)r.StatusCode}"));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        await using var db = await fixture.DevicesDbAsync();
+        await using var command = db.CreateCommand("SELECT count(*), min(fcm_token), min(status) FROM devices WHERE device_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(1L, reader.GetInt64(0));
+        Assert.Contains(reader.GetString(1), tokens);
+        Assert.Equal("active", reader.GetString(2));
+    }
+
+    [Fact]
+    public async Task Devices_fighting_over_one_token_end_with_one_holder()
+    {
+        var app = fixture.AppClient();
+        var token = TestData.NewToken();
+        var devices = Enumerable.Range(0, 10).Select(_ => TestData.NewId("fight")).ToArray();
+        await Task.WhenAll(devices.Select(d => app.Register(d, TestData.NewToken())));
+
+        // Every device registers and refreshes the same token five times, all at once.
+        var responses = await Task.WhenAll(devices.SelectMany(d => Enumerable.Range(0, 5).Select(i => i % 2 == 0
+            ? app.PutDevice(d, new { fcmToken = token, platform = "ios" })
+            : app.PatchAsJsonAsync($"/api/devices/{d}/token", new { fcmToken = token }))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var items = (await (await fixture.Admin().PostAsJsonAsync("/api/devices/query", new { deviceIds = devices })).Content.ReadFromJsonAsync<ItemsDto>())!.Items;
+        var holder = Assert.Single(items, d => d.Status == "active");
+        Assert.Equal(token, holder.FcmToken);
+        Assert.All(items.Where(d => d != holder), d => Assert.Equal(((string?)null, "invalid", "token_reassigned"), (d.FcmToken, d.Status, d.InvalidReason)));
+
+        await using var db = await fixture.DevicesDbAsync();
+        await using var command = db.CreateCommand("SELECT count(*) FROM devices WHERE fcm_token = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = token });
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Two_devices_swapping_tokens_never_fail()
+    {
+        var app = fixture.AppClient();
+        var (a, b) = (TestData.NewId(), TestData.NewId());
+        var (tokenA, tokenB) = (TestData.NewToken(), TestData.NewToken());
+        await app.Register(a, tokenA);
+        await app.Register(b, tokenB);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => new[]
+        {
+            app.PutDevice(a, new { fcmToken = tokenB, platform = "web" }),
+            app.PutDevice(b, new { fcmToken = tokenA, platform = "web" }),
+        }));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var devices = new[] { await fixture.Admin().GetDevice(a), await fixture.Admin().GetDevice(b) };
+        var tokens = devices.Where(d => d.FcmToken is not null).Select(d => d.FcmToken).ToList();
+        Assert.Equal(tokens.Distinct().Count(), tokens.Count);
+        Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? "invalid" : "active", d.Status));
+    }
+}
