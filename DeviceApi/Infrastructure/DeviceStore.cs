@@ -9,13 +9,18 @@ public sealed record DeviceFilter(string? UserId, string? Platform, string? Stat
 
 // The request paths of the registry as single SQL statements on a pooled connection: one round trip each.
 // Token ownership lives in the statements: the device that takes a token releases it from its holder in the
-// same statement, and the unique index on the token (plus a retry) settles two writers racing for it.
+// same statement; writers of one token take turns (an advisory lock), and the unique index on the token guards the rest.
 public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<DeviceStore> logger)
 {
     private const string Columns =
         "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
 
     private const int MaxAttempts = 30;
+
+    // Writers of the same token queue up behind this lock (held until the batch's implicit transaction commits), so
+    // the next one's statement starts after the previous one committed and sees the token's current holder.
+    // Without it, writers racing for one token would each fail on the unique index and retry in a storm.
+    private const string LockTokenSql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
     // Takes the token from whichever other device holds it; a refresh ($4 false) of an unknown device takes nothing.
     // Reading the count of `released` makes the release run before the device's own row is written.
@@ -139,7 +144,10 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
         {
             try
             {
-                await using var command = dataSource.CreateCommand(sql);
+                await using var batch = dataSource.CreateBatch();
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTokenSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = fcmToken } } });
+                var command = new NpgsqlBatchCommand(sql);
+                batch.BatchCommands.Add(command);
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
                 command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
@@ -152,7 +160,8 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
                     command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
                 }
 
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
                     return (null, false);
@@ -169,8 +178,8 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
             }
             catch (PostgresException exception) when (IsRace(exception) && attempt < MaxAttempts)
             {
-                // Another writer took the same token (or deadlocked with us) between our snapshot and our write:
-                // the next attempt sees its committed row and takes the token from it.
+                // Two devices swapping tokens can deadlock on each other's rows; the unique index stays the last word
+                // on token ownership. The next attempt starts from the committed rows.
                 Log.WriteRetried(logger, deviceId, exception.SqlState, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), timeProvider, cancellationToken);
             }

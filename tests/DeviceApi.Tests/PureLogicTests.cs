@@ -24,7 +24,7 @@ public sealed class PureLogicTests
     public void Garbage_is_not_a_cursor(string cursor) => Assert.False(PageCursor.TryDecode(cursor, out _));
 
     [Theory]
-    [InlineData("dGhpc2lzYXZlcnlsb25ndG9rZW4xMjM0NTY", "…M0NTY")]
+    [InlineData("dGhpc2lzYXZlcnlsb25ndG9rZW4xMjM0NTY", "…jM0NTY")]
     [InlineData("abcdefg", "…bcdefg")]
     [InlineData("abcdef", "******")]
     [InlineData(null, "(none)")]
@@ -47,8 +47,11 @@ public sealed class PureLogicTests
     [Theory]
     [InlineData("t\u00a0k")]
     [InlineData("t\0k")]
-    [InlineData("\ud800")]
+    [InlineData("lone surrogate")]
     [InlineData("")]
-    public void Tokens_with_whitespace_control_or_broken_characters_are_refused(string token) =>
+    public void Tokens_with_whitespace_control_or_broken_characters_are_refused(string token)
+    {
+        token = token == "lone surrogate" ? "tok" + '\ud800' : token;
         Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token)).Keys);
+    }
 }
