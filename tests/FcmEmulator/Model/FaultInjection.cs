@@ -1,0 +1,41 @@
+namespace Pushboard.FcmEmulator.Model;
+
+public sealed record FaultProfile(double Rate429, double Rate503, int RetryAfterSeconds, int LatencyMs)
+{
+    public static readonly FaultProfile None = new(0, 0, 0, 0);
+}
+
+public enum InjectedFault
+{
+    None,
+    QuotaExceeded,
+    Unavailable,
+}
+
+public sealed class FaultInjection
+{
+    private volatile FaultProfile _profile = FaultProfile.None;
+
+    public FaultProfile Profile
+    {
+        get => _profile;
+        set => _profile = value;
+    }
+
+    public InjectedFault Roll()
+    {
+        var profile = _profile;
+        if (profile.Rate429 <= 0 && profile.Rate503 <= 0)
+        {
+            return InjectedFault.None;
+        }
+
+        var roll = Random.Shared.NextDouble();
+        if (roll < profile.Rate429)
+        {
+            return InjectedFault.QuotaExceeded;
+        }
+
+        return roll < profile.Rate429 + profile.Rate503 ? InjectedFault.Unavailable : InjectedFault.None;
+    }
+}
