@@ -26,3 +26,4 @@ app.MapDefaultEndpoints();
 app.MapDeviceApi();
 
 app.Run();
+public partial class Program;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pushboard.DeviceApi.Auth;
+using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.DeviceApi.Infrastructure;
 
 namespace Pushboard.DeviceApi.Apis;

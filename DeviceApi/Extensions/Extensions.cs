@@ -1,8 +1,7 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Pushboard.DeviceApi.Apis;
-using Pushboard.DeviceApi.Auth;
+using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
 
@@ -20,7 +19,7 @@ public static class ApplicationServicesExtensions
         builder.AddNpgsqlDbContext<DevicesDbContext>("devicesdb");
         builder.AddNpgsqlDataSource("devicesdb", configureDataSourceBuilder: dataSource =>
         {
-            dataSource.ConnectionStringBuilder.Multiplexing = true;
+            dataSource.ConnectionStringBuilder.Multiplexing = builder.Configuration.GetValue("DeviceStore:Multiplexing", true);
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
             dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
@@ -36,15 +35,7 @@ public static class ApplicationServicesExtensions
         services.AddHostedService<DeviceExpiryService>();
         services.AddHostedService<DeviceInvalidationConsumer>();
 
-        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
-        services.AddSingleton<ApiKeyRing>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ApiKeyPolicies.Admin, policy => policy.RequireRole(ApiKeyRoles.Admin))
-            .AddPolicy(ApiKeyPolicies.DeviceWriter, policy => policy.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.App));
-        services.AddApiKeyRateLimiting(builder.Configuration);
+        builder.AddApiKeyAuthentication();
 
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>

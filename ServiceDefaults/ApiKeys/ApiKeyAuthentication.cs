@@ -5,7 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace Pushboard.DeviceApi.Auth;
+namespace Pushboard.ServiceDefaults.ApiKeys;
 
 public static class ApiKeyRoles
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Pushboard.DeviceApi.Auth;
+namespace Pushboard.ServiceDefaults.ApiKeys;
 
 // The two keys the AppHost hands over as `Parameters:admin-api-key` and `Parameters:app-api-key`.
 public sealed class ApiKeyOptions

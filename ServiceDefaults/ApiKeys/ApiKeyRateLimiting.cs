@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace Pushboard.DeviceApi.Auth;
+namespace Pushboard.ServiceDefaults.ApiKeys;
 
 public sealed class RateLimitingOptions
 {
