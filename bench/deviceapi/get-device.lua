@@ -1,12 +1,15 @@
 -- GET /api/devices/{id} for random seeded devices.
 local devices = tonumber(os.getenv("BENCH_DEVICES") or "10000")
 
+local threads = 0
+
 function setup(thread)
-  thread:set("seed", tostring(math.random(1, 1e9)))
+  threads = threads + 1
+  thread:set("thread_number", threads)
 end
 
 function init(args)
-  math.randomseed(os.time() + tonumber(seed or "0"))
+  math.randomseed(os.time() * 100 + thread_number)
 end
 
 function request()

@@ -1,15 +1,18 @@
--- PATCH /api/devices/{id}/token for random seeded devices, each time with a token never used before.
+-- PATCH /api/devices/{id}/token for random seeded devices, each time with a token never used before
+-- (BENCH_RUN tells the wrk runs apart, the thread number the threads of one run).
 local devices = tonumber(os.getenv("BENCH_DEVICES") or "10000")
+local threads = 0
 local counter = 0
 local prefix
 
 function setup(thread)
-  thread:set("thread_id", tostring(math.random(1, 1e9)))
+  threads = threads + 1
+  thread:set("thread_number", threads)
 end
 
 function init(args)
-  prefix = "bench-" .. (thread_id or "0") .. "-"
-  math.randomseed(os.time() + tonumber(thread_id or "0"))
+  prefix = "bench-" .. (os.getenv("BENCH_RUN") or "0") .. "-" .. thread_number .. "-"
+  math.randomseed(os.time() * 100 + thread_number)
 end
 
 function request()

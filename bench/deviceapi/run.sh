@@ -83,10 +83,10 @@ to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if
 scenario() {
   local name=$1 script=$2 rps=() p99=()
   curl -sf -o /dev/null -H "X-Api-Key: $BENCH_ADMIN_KEY" "http://127.0.0.1:$api_port/api/devices/bench-device-00001"
-  wrk -t"$threads" -c"$connections" -d5s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
+  BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d5s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
   for run in $(seq "$runs"); do
     local out
-    out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
+    out=$(BENCH_RUN="$run" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
     if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "$name: non-2xx answers" >&2; exit 1; fi
     rps+=("$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")")
     p99+=("$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)")
@@ -96,6 +96,6 @@ scenario() {
     "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)"
 }
 
-scenario "PATCH /api/devices/{id}/token" patch-token.lua
-scenario "GET /api/devices/{id}" get-device.lua
+scenario PATCH-token patch-token.lua
+scenario GET-device get-device.lua
 psql_devices -At -c "SELECT count(*) || ' devices, ' || count(DISTINCT fcm_token) || ' distinct tokens, ' || count(*) FILTER (WHERE status = 'active') || ' active' FROM devices"

@@ -1,3 +1,5 @@
+extern alias deviceapi;
+
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -11,11 +13,11 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
 {
     private const string AppKey = "in-process-app-key-0123456789";
 
-    private async Task<WebApplicationFactory<Program>> HostAsync(string environment, params (string Key, string Value)[] settings)
+    private async Task<WebApplicationFactory<deviceapi::Program>> HostAsync(string environment, params (string Key, string Value)[] settings)
     {
         var devicesDb = await fixture.ConnectionStringOf("devicesdb");
         var cache = await fixture.ConnectionStringOf("cache");
-        return new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        return new WebApplicationFactory<deviceapi::Program>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment(environment);
             host.UseSetting("ConnectionStrings:devicesdb", devicesDb);
