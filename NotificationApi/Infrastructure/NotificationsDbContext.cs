@@ -1,5 +1,52 @@
 using Microsoft.EntityFrameworkCore;
+using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Infrastructure;
 
-public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options);
+public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options)
+{
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Notification>(notification =>
+        {
+            notification.ToTable("notifications");
+            notification.HasKey(n => n.Id);
+            notification.Property(n => n.Id).HasColumnName("id").ValueGeneratedNever();
+            notification.Property(n => n.Status).HasColumnName("status").HasMaxLength(16);
+            notification.Property(n => n.CreatedAt).HasColumnName("created_at");
+            notification.Property(n => n.UpdatedAt).HasColumnName("updated_at");
+            notification.Property(n => n.ResolvedAt).HasColumnName("resolved_at");
+            notification.Property(n => n.CompletedAt).HasColumnName("completed_at");
+            notification.Property(n => n.FailureReason).HasColumnName("failure_reason");
+            notification.Property(n => n.TargetJson).HasColumnName("target").HasColumnType("jsonb");
+            notification.Property(n => n.MessageJson).HasColumnName("message").HasColumnType("jsonb");
+            notification.Property(n => n.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(128);
+            notification.Property(n => n.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
+            notification.HasIndex(n => n.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+            notification.HasIndex(n => new { n.Status, n.UpdatedAt });
+        });
+
+        modelBuilder.Entity<Delivery>(delivery =>
+        {
+            delivery.ToTable("deliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            delivery.Property(d => d.NotificationId).HasColumnName("notification_id");
+            delivery.Property(d => d.DeviceId).HasColumnName("device_id").HasMaxLength(128);
+            delivery.Property(d => d.Topic).HasColumnName("topic").HasMaxLength(900);
+            delivery.Property(d => d.Token).HasColumnName("token").HasMaxLength(4096);
+            delivery.Property(d => d.Status).HasColumnName("status").HasMaxLength(16);
+            delivery.Property(d => d.FcmMessageId).HasColumnName("fcm_message_id");
+            delivery.Property(d => d.Error).HasColumnName("error").HasMaxLength(64);
+            delivery.Property(d => d.Attempts).HasColumnName("attempts");
+            delivery.Property(d => d.UpdatedAt).HasColumnName("updated_at");
+            delivery.HasIndex(d => new { d.NotificationId, d.DeviceId }).IsUnique();
+            delivery.HasIndex(d => new { d.NotificationId, d.Id });
+            delivery.HasIndex(d => new { d.DeviceId, d.Id });
+            delivery.HasOne<Notification>().WithMany().HasForeignKey(d => d.NotificationId);
+        });
+    }
+}

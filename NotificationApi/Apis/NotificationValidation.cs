@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Pushboard.NotificationApi.Sending;
+
+namespace Pushboard.NotificationApi.Apis;
+
+// The checks of API.md, every bad field reported at once.
+public static partial class NotificationValidation
+{
+    public const int MaxDeviceIds = 1000;
+    public const long MaxTtlSeconds = 2_419_200;
+
+    public static Dictionary<string, string[]> Validate(SendNotificationRequest request)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var messages))
+            {
+                errors[field] = messages = [];
+            }
+
+            messages.Add(message);
+        }
+
+        ValidateTarget(request.Target, Add);
+
+        if (request.Notification is null && (request.Data is null || request.Data.Count == 0))
+        {
+            Add("notification", "At least one of notification and data is required.");
+        }
+
+        if (request.Notification is { } content && content.Title is null && content.Body is null && content.ImageUrl is null)
+        {
+            Add("notification", "notification needs a title, a body or an imageUrl.");
+        }
+
+        if (request.Notification?.ImageUrl is { } imageUrl && !Uri.TryCreate(imageUrl, UriKind.Absolute, out _))
+        {
+            Add("notification.imageUrl", "imageUrl must be an absolute URL.");
+        }
+
+        foreach (var (key, value) in request.Data ?? [])
+        {
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Add($"data.{key}", "data values must be strings.");
+            }
+        }
+
+        if (request.Priority is not null and not "normal" and not "high")
+        {
+            Add("priority", "priority must be normal or high.");
+        }
+
+        if (request.TtlSeconds is < 0 or > MaxTtlSeconds)
+        {
+            Add("ttlSeconds", $"ttlSeconds must be between 0 and {MaxTtlSeconds}.");
+        }
+
+        if (request.CollapseKey is { Length: 0 or > 64 })
+        {
+            Add("collapseKey", "collapseKey must be 1–64 characters.");
+        }
+
+        if (errors.Count == 0)
+        {
+            var limit = request.Target!.Topic is not null ? FcmMessageBuilder.MaxTopicPayloadBytes : FcmMessageBuilder.MaxPayloadBytes;
+            var size = Encoding.UTF8.GetByteCount(FcmMessageBuilder.Build(request).ToJsonString());
+            if (size > limit)
+            {
+                Add("payload", $"The encoded FCM message is {size} bytes; FCM's limit is {limit} bytes{(limit == FcmMessageBuilder.MaxTopicPayloadBytes ? " for topic messages" : "")}.");
+            }
+        }
+
+        return errors.ToDictionary(entry => entry.Key, entry => entry.Value.ToArray());
+    }
+
+    private static void ValidateTarget(NotificationTarget? target, Action<string, string> add)
+    {
+        if (target is null)
+        {
+            add("target", "target is required: one of deviceIds, userId, topic or all: true.");
+            return;
+        }
+
+        var kinds = (target.DeviceIds is not null ? 1 : 0) + (target.UserId is not null ? 1 : 0)
+            + (target.Topic is not null ? 1 : 0) + (target.All is not null ? 1 : 0);
+        if (kinds != 1)
+        {
+            add("target", "target must hold exactly one of deviceIds, userId, topic or all: true.");
+            return;
+        }
+
+        if (target.DeviceIds is { } deviceIds)
+        {
+            if (deviceIds.Count is 0 or > MaxDeviceIds)
+            {
+                add("target.deviceIds", $"deviceIds must hold 1–{MaxDeviceIds} ids.");
+            }
+            else if (deviceIds.Any(id => id is null || !DeviceIdPattern().IsMatch(id)))
+            {
+                add("target.deviceIds", "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'.");
+            }
+            else if (deviceIds.Distinct(StringComparer.Ordinal).Count() != deviceIds.Count)
+            {
+                add("target.deviceIds", "deviceIds must be distinct.");
+            }
+        }
+
+        if (target.UserId is { } userId && (userId.Length is 0 or > 256 || userId.Any(char.IsControl)))
+        {
+            add("target.userId", "userId must be 1–256 characters without control characters.");
+        }
+
+        if (target.Topic is { } topic && !TopicPattern().IsMatch(topic))
+        {
+            add("target.topic", "topic must match [a-zA-Z0-9-_.~%]{1,900}.");
+        }
+
+        if (target.All is false)
+        {
+            add("target.all", "all must be true when given.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex DeviceIdPattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9-_.~%]{1,900}$")]
+    private static partial Regex TopicPattern();
+}

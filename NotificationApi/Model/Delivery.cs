@@ -1,0 +1,29 @@
+namespace Pushboard.NotificationApi.Model;
+
+public static class DeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+    public const string InvalidToken = "invalid_token";
+}
+
+public static class DeliveryErrors
+{
+    public const string DeviceNotFound = "device_not_found";
+    public const string DeviceInactive = "device_inactive";
+}
+
+public sealed class Delivery
+{
+    public long Id { get; set; }
+    public Guid NotificationId { get; set; }
+    public string? DeviceId { get; set; }
+    public string? Topic { get; set; }
+    public string? Token { get; set; }
+    public string Status { get; set; } = DeliveryStatus.Pending;
+    public string? FcmMessageId { get; set; }
+    public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

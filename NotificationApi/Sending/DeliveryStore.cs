@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
+
+namespace Pushboard.NotificationApi.Sending;
+
+public sealed record NewDelivery(string? DeviceId, string? Topic, string? Token, string Status, string? Error);
+
+public sealed record DeliveryResult(long Id, string Status, string? FcmMessageId, string? Error, int Attempts);
+
+public sealed record PendingDelivery(long Id, string? DeviceId, string? Topic, string? Token);
+
+// Set-based SQL for the fan-out: one statement per page of deliveries, never a row at a time.
+public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
+{
+    // Inserts a page of deliveries (a redelivered page inserts nothing twice) and returns the ids of the new pending ones.
+    public async Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var ids = await db.Database.SqlQueryRaw<long>(
+            """
+            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
+            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
+            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
+            WHERE d.topic IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.notification_id = @notification AND x.topic = d.topic)
+            ON CONFLICT (notification_id, device_id) DO NOTHING
+            RETURNING CASE WHEN status = 'pending' THEN id ELSE 0 END AS "Value"
+            """,
+            new NpgsqlParameter("notification", notificationId),
+            new NpgsqlParameter("now", now),
+            TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
+            TextArray("topics", deliveries.Select(d => d.Topic)),
+            TextArray("tokens", deliveries.Select(d => d.Token)),
+            TextArray("statuses", deliveries.Select(d => d.Status)),
+            TextArray("errors", deliveries.Select(d => d.Error)))
+            .ToListAsync(cancellationToken);
+        return [.. ids.Where(id => id != 0)];
+    }
+
+    public Task<List<PendingDelivery>> PendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
+        db.Deliveries.AsNoTracking()
+            .Where(d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending)
+            .OrderBy(d => d.Id)
+            .Select(d => new PendingDelivery(d.Id, d.DeviceId, d.Topic, d.Token))
+            .ToListAsync(cancellationToken);
+
+    public Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(
+            """
+            UPDATE deliveries d
+            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now
+            FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
+            WHERE d.id = r.id AND d.status = 'pending'
+            """,
+            [
+                new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+                new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },
+                TextArray("statuses", results.Select(r => r.Status)),
+                TextArray("message_ids", results.Select(r => r.FcmMessageId)),
+                TextArray("errors", results.Select(r => r.Error)),
+                new NpgsqlParameter("attempts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = results.Select(r => r.Attempts).ToArray() },
+            ],
+            cancellationToken);
+
+    public Task<int> TouchAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications.Where(n => n.Id == notificationId)
+            .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+
+    public Task StartSendingAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Queued)
+            .ExecuteUpdateAsync(n => n
+                .SetProperty(x => x.Status, NotificationStatus.Sending)
+                .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+
+    // Resolution is done: a notification without any delivery failed; otherwise it completes once nothing is pending.
+    public async Task FinishResolvingAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Notifications.Where(n => n.Id == notificationId && n.ResolvedAt == null)
+            .ExecuteUpdateAsync(n => n.SetProperty(x => x.ResolvedAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        await db.Notifications
+            .Where(n => n.Id == notificationId && n.Status != NotificationStatus.Completed && !db.Deliveries.Any(d => d.NotificationId == notificationId))
+            .ExecuteUpdateAsync(n => n
+                .SetProperty(x => x.Status, NotificationStatus.Failed)
+                .SetProperty(x => x.FailureReason, "No device matched the target.")
+                .SetProperty(x => x.CompletedAt, now), cancellationToken);
+        await CompleteIfDoneAsync(notificationId, cancellationToken);
+    }
+
+    public Task CompleteIfDoneAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Notifications
+            .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending && n.ResolvedAt != null
+                && !db.Deliveries.Any(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Pending))
+            .ExecuteUpdateAsync(n => n
+                .SetProperty(x => x.Status, NotificationStatus.Completed)
+                .SetProperty(x => x.CompletedAt, now)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+    }
+
+    private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.Select(v => (object?)v ?? DBNull.Value).ToArray() };
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Google.Apis.Auth.OAuth2;
+using Microsoft.Extensions.Options;
+
+namespace Pushboard.NotificationApi.Sending;
+
+public sealed class FcmOptions
+{
+    public const string Section = "Fcm";
+    public const string MessagingScope = "https://www.googleapis.com/auth/firebase.messaging";
+
+    public string? ServiceAccountJson { get; set; }
+    public string? ProjectId { get; set; }
+    public string Endpoint { get; set; } = "https://fcm.googleapis.com";
+}
+
+public enum FcmOutcomeKind
+{
+    Sent,
+    // The token is dead (UNREGISTERED, INVALID_ARGUMENT about the token, SENDER_ID_MISMATCH): never retried.
+    InvalidToken,
+    // Something other than the token is wrong, or THIRD_PARTY_AUTH_ERROR: failed, never retried.
+    Failed,
+    // QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL, a network error: retried with backoff.
+    Retryable,
+}
+
+public sealed record FcmOutcome(FcmOutcomeKind Kind, string? MessageId, string? ErrorCode, TimeSpan? RetryAfter = null);
+
+// The service account's OAuth2 credential (Google.Apis.Auth caches and refreshes the access token) and the send path.
+public sealed class FcmCredential
+{
+    private readonly GoogleCredential _credential;
+
+    public FcmCredential(IOptions<FcmOptions> options)
+    {
+        var fcm = options.Value;
+        var serviceAccountJson = fcm.ServiceAccountJson
+            ?? throw new InvalidOperationException("Fcm:ServiceAccountJson is not configured (AppHost parameter firebase-service-account).");
+        _credential = CredentialFactory.FromJson<ServiceAccountCredential>(serviceAccountJson).ToGoogleCredential().CreateScoped(FcmOptions.MessagingScope);
+        var projectId = string.IsNullOrEmpty(fcm.ProjectId) ? ReadProjectId(serviceAccountJson) : fcm.ProjectId;
+        SendPath = $"/v1/projects/{Uri.EscapeDataString(projectId)}/messages:send";
+    }
+
+    public string SendPath { get; }
+
+    public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+        await ((ITokenAccess)_credential).GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+
+    private static string ReadProjectId(string serviceAccountJson)
+    {
+        using var document = JsonDocument.Parse(serviceAccountJson);
+        return document.RootElement.TryGetProperty("project_id", out var projectId) && projectId.GetString() is { Length: > 0 } id
+            ? id
+            : throw new InvalidOperationException("The Firebase service account has no project_id; set Fcm:ProjectId.");
+    }
+}
+
+// FCM HTTP v1 `messages:send`.
+public sealed class FcmClient(HttpClient http, FcmCredential credential)
+{
+    // messageJson is the FCM message without its target; exactly one of token and topic is given.
+    public async Task<FcmOutcome> SendAsync(string messageJson, string? token, string? topic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, credential.SendPath)
+            {
+                Content = new StringContent(Body(messageJson, token, topic), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
+            using var response = await http.SendAsync(request, cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var body = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            return response.IsSuccessStatusCode
+                ? new FcmOutcome(FcmOutcomeKind.Sent, body.RootElement.GetProperty("name").GetString(), null)
+                : Classify(response, body.RootElement);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException
+            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
+        }
+    }
+
+    private static string Body(string messageJson, string? token, string? topic)
+    {
+        var target = token is not null
+            ? $"\"token\":\"{JsonEncodedText.Encode(token)}\""
+            : $"\"topic\":\"{JsonEncodedText.Encode(topic!)}\"";
+        return messageJson.Length <= 2
+            ? $"{{\"message\":{{{target}}}}}"
+            : $"{{\"message\":{{{target},{messageJson[1..]}}}";
+    }
+
+    // Firebase's ErrorCode reference: what each answer means for the token and for retrying.
+    private static FcmOutcome Classify(HttpResponseMessage response, JsonElement body)
+    {
+        var error = body.TryGetProperty("error", out var e) ? e : default;
+        var status = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("status", out var s) ? s.GetString() : null;
+        var message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+        string? errorCode = null;
+        var blamesToken = message.Contains("registration token", StringComparison.OrdinalIgnoreCase);
+        if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var detail in details.EnumerateArray())
+            {
+                if (detail.TryGetProperty("errorCode", out var code))
+                {
+                    errorCode ??= code.GetString();
+                }
+
+                if (detail.TryGetProperty("fieldViolations", out var violations) && violations.ValueKind == JsonValueKind.Array)
+                {
+                    blamesToken |= violations.EnumerateArray().Any(v => v.TryGetProperty("field", out var f) && f.GetString() == "message.token");
+                }
+            }
+        }
+
+        errorCode ??= status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = response.Headers.RetryAfter?.Delta
+            ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return (response.StatusCode, errorCode) switch
+        {
+            (_, "UNREGISTERED") or (HttpStatusCode.NotFound, _) => new(FcmOutcomeKind.InvalidToken, null, "UNREGISTERED"),
+            (_, "SENDER_ID_MISMATCH") => new(FcmOutcomeKind.InvalidToken, null, "SENDER_ID_MISMATCH"),
+            (_, "INVALID_ARGUMENT") when blamesToken => new(FcmOutcomeKind.InvalidToken, null, "INVALID_ARGUMENT"),
+            (_, "THIRD_PARTY_AUTH_ERROR") => new(FcmOutcomeKind.Failed, null, "THIRD_PARTY_AUTH_ERROR"),
+            (HttpStatusCode.TooManyRequests, _) => new(FcmOutcomeKind.Retryable, null, "QUOTA_EXCEEDED", retryAfter),
+            (HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout, _)
+                => new(FcmOutcomeKind.Retryable, null, errorCode, retryAfter),
+            // Our own access token was refused: Google.Apis.Auth fetches a fresh one on the next try.
+            (HttpStatusCode.Unauthorized, "UNAUTHENTICATED") => new(FcmOutcomeKind.Retryable, null, errorCode, retryAfter),
+            _ => new(FcmOutcomeKind.Failed, null, errorCode),
+        };
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pushboard.NotificationApi.Apis;
+
+namespace Pushboard.NotificationApi.Sending;
+
+// Maps a request onto an FCM v1 message without its target; the target (token or topic) is added per send.
+public static class FcmMessageBuilder
+{
+    public const int MaxPayloadBytes = 4096;
+    public const int MaxTopicPayloadBytes = 2048;
+
+    public static JsonObject Build(SendNotificationRequest request)
+    {
+        var message = new JsonObject();
+        if (request.Notification is { } content)
+        {
+            var notification = new JsonObject();
+            AddIfSet(notification, "title", content.Title);
+            AddIfSet(notification, "body", content.Body);
+            AddIfSet(notification, "image", content.ImageUrl);
+            message["notification"] = notification;
+        }
+
+        if (request.Data is { Count: > 0 } data)
+        {
+            message["data"] = new JsonObject(data.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)JsonValue.Create(pair.Value.ToString()))));
+        }
+
+        var android = new JsonObject();
+        var apnsHeaders = new JsonObject();
+        var webpushHeaders = new JsonObject();
+        if (request.TtlSeconds is { } ttl)
+        {
+            android["ttl"] = ttl.ToString(CultureInfo.InvariantCulture) + "s";
+            apnsHeaders["apns-expiration"] = ttl == 0
+                ? "0"
+                : DateTimeOffset.UtcNow.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            webpushHeaders["TTL"] = ttl.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (request.Priority is "high")
+        {
+            android["priority"] = "HIGH";
+            apnsHeaders["apns-priority"] = "10";
+            webpushHeaders["Urgency"] = "high";
+        }
+        else if (request.Priority is "normal")
+        {
+            android["priority"] = "NORMAL";
+            apnsHeaders["apns-priority"] = "5";
+            webpushHeaders["Urgency"] = "normal";
+        }
+
+        if (request.CollapseKey is { } collapseKey)
+        {
+            android["collapse_key"] = collapseKey;
+            apnsHeaders["apns-collapse-id"] = collapseKey;
+            webpushHeaders["Topic"] = collapseKey;
+        }
+
+        AddSection(message, "android", android, request.Android);
+        AddSection(message, "apns", apnsHeaders.Count > 0 ? new JsonObject { ["headers"] = apnsHeaders } : [], request.Apns);
+        AddSection(message, "webpush", webpushHeaders.Count > 0 ? new JsonObject { ["headers"] = webpushHeaders } : [], request.Webpush);
+        return message;
+    }
+
+    // The request's own android/apns/webpush objects are FCM's and win over what was derived.
+    private static void AddSection(JsonObject message, string name, JsonObject derived, JsonObject? given)
+    {
+        if (given is not null)
+        {
+            Merge(derived, given);
+        }
+
+        if (derived.Count > 0)
+        {
+            message[name] = derived;
+        }
+    }
+
+    private static void Merge(JsonObject target, JsonObject source)
+    {
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject sourceObject && target[key] is JsonObject targetObject)
+            {
+                Merge(targetObject, sourceObject);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    private static void AddIfSet(JsonObject target, string name, string? value)
+    {
+        if (value is not null)
+        {
+            target[name] = value;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Pushboard.NotificationApi.Sending;
+
+// One gate for every send of this process: a QUOTA_EXCEEDED answer pauses the whole sender until its Retry-After.
+public sealed class FcmThrottle(TimeProvider time)
+{
+    private long _resumeAtTicks;
+
+    public void PauseUntil(DateTimeOffset resumeAt)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _resumeAtTicks);
+            if (resumeAt.UtcTicks <= current)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _resumeAtTicks, resumeAt.UtcTicks, current) != current);
+    }
+
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var wait = new DateTimeOffset(Interlocked.Read(ref _resumeAtTicks), TimeSpan.Zero) - time.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Pushboard.NotificationApi.Sending;
+
+public sealed class SendingMetrics
+{
+    public const string Name = "Pushboard.NotificationApi";
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _retries;
+    private readonly Histogram<double> _fcmLatency;
+
+    public SendingMetrics(IMeterFactory meterFactory, WorkQueue queue)
+    {
+        var meter = meterFactory.Create(Name);
+        _deliveries = meter.CreateCounter<long>("pushboard.deliveries", "{delivery}", "Deliveries that reached a final status, by outcome.");
+        _retries = meter.CreateCounter<long>("pushboard.fcm.retries", "{retry}", "FCM sends retried, by FCM error code.");
+        _fcmLatency = meter.CreateHistogram<double>("pushboard.fcm.duration", "ms", "Duration of FCM messages:send calls.");
+        meter.CreateObservableGauge("pushboard.queue.pending", () => queue.PendingCountAsync().GetAwaiter().GetResult(), "{item}",
+            "Work items read from the queue and not yet acknowledged.");
+    }
+
+    public void Delivered(string status) => _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", status));
+
+    public void Retry(string? errorCode) => _retries.Add(1, new KeyValuePair<string, object?>("error", errorCode));
+
+    public void FcmCall(TimeSpan duration, string result) =>
+        _fcmLatency.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("result", result));
+}

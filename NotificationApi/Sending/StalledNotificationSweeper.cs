@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
+
+namespace Pushboard.NotificationApi.Sending;
+
+// Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
+// lost with a Redis without persistence, or enqueueing failed after the commit) is queued again. Redelivery is harmless:
+// deliveries are unique per device and only pending ones are sent.
+public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scopes, WorkQueue queue, TimeProvider time, ILogger<StalledNotificationSweeper> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogSweepFailed(exception);
+            }
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var stalledBefore = (time.GetUtcNow() - StalledAfter).UtcDateTime;
+        var stalled = await db.Notifications.AsNoTracking()
+            .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore)
+            .Select(n => new { n.Id, n.ResolvedAt })
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        foreach (var notification in stalled)
+        {
+            var pending = db.Deliveries.Where(d => d.NotificationId == notification.Id && d.Status == DeliveryStatus.Pending);
+            if (notification.ResolvedAt is null)
+            {
+                await queue.EnqueueResolveAsync(notification.Id, null);
+            }
+            else if (await pending.AnyAsync(cancellationToken))
+            {
+                await queue.EnqueueSendAsync(notification.Id, await pending.MinAsync(d => d.Id, cancellationToken), await pending.MaxAsync(d => d.Id, cancellationToken), null);
+            }
+
+            await db.Notifications.Where(n => n.Id == notification.Id)
+                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+            LogRequeued(notification.Id);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while and is queued again")]
+    private partial void LogRequeued(Guid notificationId);
+
+    [LoggerMessage(LogLevel.Error, "Looking for stalled notifications failed")]
+    private partial void LogSweepFailed(Exception exception);
+}
