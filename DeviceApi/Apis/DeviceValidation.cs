@@ -68,8 +68,12 @@ public static class DeviceValidation
         return errors;
     }
 
+    // An empty query value (`?userId=&status=`, as a form sends it) means no filter.
     public static Dictionary<string, string[]> ValidateList(ListDevicesQuery query, out DeviceFilter filter, out string? after, out int limit)
     {
+        query = new ListDevicesQuery(
+            NullIfEmpty(query.UserId), NullIfEmpty(query.Platform), NullIfEmpty(query.Status),
+            NullIfEmpty(query.Stale), NullIfEmpty(query.After), NullIfEmpty(query.Limit));
         var errors = new Dictionary<string, string[]>();
         if (query.UserId is not null && !IsUserId(query.UserId))
         {
@@ -136,6 +140,8 @@ public static class DeviceValidation
 
         return errors;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void CheckDeviceId(string deviceId, Dictionary<string, string[]> errors)
     {

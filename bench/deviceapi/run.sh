@@ -83,7 +83,7 @@ to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if
 scenario() {
   local name=$1 script=$2 rps=() p99=()
   curl -sf -o /dev/null -H "X-Api-Key: $BENCH_ADMIN_KEY" "http://127.0.0.1:$api_port/api/devices/bench-device-00001"
-  BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d5s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
+  BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d10s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
   for run in $(seq "$runs"); do
     local out
     out=$(BENCH_RUN="$run" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
@@ -96,6 +96,10 @@ scenario() {
     "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)"
 }
 
+# What Postgres alone does at this moment (the machine is shared), for scale.
+printf 'reference: postgres alone (pgbench, 64 clients, 10 s, single-row UPDATE of devices): %s tps\n' \
+  "$("$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c "$connections" -j "$threads" -T 10 -M prepared -f "$here/pgbench-update.sql" devicesdb 2>/dev/null \
+     | awk '/^tps/ { printf "%.0f", $3 }')"
 scenario PATCH-token patch-token.lua
 scenario GET-device get-device.lua
 psql_devices -At -c "SELECT count(*) || ' devices, ' || count(DISTINCT fcm_token) || ' distinct tokens, ' || count(*) FILTER (WHERE status = 'active') || ' active' FROM devices"

@@ -189,6 +189,9 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
         var second = (await _admin.GetFromJsonAsync<PageDto>($"/api/devices?userId={user}&after={first.Next}"))!;
         Assert.Equal(5, second.Items.Count);
         Assert.Null(second.Next);
+
+        var emptyValuesMeanNoFilter = (await _admin.GetFromJsonAsync<PageDto>($"/api/devices?userId={user}&platform=&status=&stale=&after=&limit="))!;
+        Assert.Equal(first.Items, emptyValuesMeanNoFilter.Items);
     }
 
     [Fact]
