@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+[Collection(NotificationApiCollection.Name)]
+public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
+{
+    private readonly Pushboard _pushboard = new(fixture);
+
+    [Fact]
+    public async Task An_idempotency_key_replay_returns_the_first_notification_and_sends_nothing_twice()
+    {
+        var device = Pushboard.Unique("idem");
+        var token = Pushboard.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+        var key = Pushboard.Unique("key");
+        var body = new { target = new { deviceIds = new[] { device } }, notification = new { title = "once" } };
+
+        var first = await Post(body, key);
+        var firstNotification = (await first.Content.ReadFromJsonAsync<JsonObject>())!;
+        await _pushboard.WaitUntilFinishedAsync(firstNotification["id"].Text());
+        var replay = await Post(body, key);
+        var conflict = await Post(new { target = new { deviceIds = new[] { device } }, notification = new { title = "twice" } }, key);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal($"/api/notifications/{firstNotification["id"].Text()}", first.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(firstNotification["id"].Text(), (await replay.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, conflict.StatusCode);
+        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+        await Task.Delay(1000);
+        Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Theory]
+    [InlineData(false, 5000, "4096 bytes")]
+    [InlineData(true, 2500, "2048 bytes")]
+    public async Task A_payload_over_the_fcm_limit_is_a_400_naming_the_limit(bool topic, int dataLength, string limit)
+    {
+        object target = topic ? new { topic = "big" } : new { deviceIds = new[] { "some-device" } };
+
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target, data = new { blob = new string('x', dataLength) } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains(limit, problem["detail"].Text());
+    }
+
+    [Fact]
+    public async Task A_payload_just_under_the_limit_is_accepted()
+    {
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { Pushboard.Unique("nobody") } }, data = new { blob = new string('x', 4000) } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"notification":{"title":"x"}}""", "target")]
+    [InlineData("""{"target":{},"notification":{"title":"x"}}""", "target")]
+    [InlineData("""{"target":{"all":false},"notification":{"title":"x"}}""", "target.all")]
+    [InlineData("""{"target":{"all":true,"topic":"a"},"notification":{"title":"x"}}""", "target")]
+    [InlineData("""{"target":{"all":true}}""", "notification")]
+    [InlineData("""{"target":{"all":true},"data":{"n":1}}""", "data.n")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":2419201}""", "ttlSeconds")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"priority":"urgent"}""", "priority")]
+    [InlineData("""{"target":{"topic":"bad topic!"},"data":{"a":"b"}}""", "target.topic")]
+    [InlineData("""{"target":{"deviceIds":["a","a"]},"data":{"a":"b"}}""", "target.deviceIds")]
+    [InlineData("""{"target":{"deviceIds":["has space"]},"data":{"a":"b"}}""", "target.deviceIds")]
+    public async Task Bad_requests_are_400_problem_details_naming_the_field(string body, string field)
+    {
+        using var response = await _pushboard.Notifications.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(problem["errors"]!.AsObject().ContainsKey(field), $"errors name {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task A_thousand_and_one_device_ids_are_refused()
+    {
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = Enumerable.Range(0, 1001).Select(i => $"d{i}") }, data = new { a = "b" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("wrong-key-0123456789", HttpStatusCode.Unauthorized)]
+    [InlineData("app", HttpStatusCode.Forbidden)]
+    public async Task Only_the_admin_key_may_use_the_api(string? key, HttpStatusCode expected)
+    {
+        using var client = fixture.CreateClient("notificationapi", key == "app" ? fixture.AppApiKey : key);
+
+        using var post = await client.PostAsJsonAsync("/api/notifications", new { target = new { all = true }, data = new { a = "b" } });
+        using var list = await client.GetAsync("/api/notifications");
+
+        Assert.Equal(expected, post.StatusCode);
+        Assert.Equal(expected, list.StatusCode);
+        Assert.Equal("application/problem+json", post.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Unknown_and_malformed_ids_are_404_and_bad_cursors_400()
+    {
+        using var malformed = await _pushboard.Notifications.GetAsync("/api/notifications/not-a-guid");
+        using var unknown = await _pushboard.Notifications.GetAsync($"/api/notifications/{Guid.NewGuid()}");
+        using var badCursor = await _pushboard.Notifications.GetAsync("/api/notifications?after=garbage!!");
+        using var badLimit = await _pushboard.Notifications.GetAsync("/api/notifications?limit=501");
+
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_history_pages_newest_first_without_repeats()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await _pushboard.SendAsync(new { target = new { topic = Pushboard.Unique("t") }, data = new { i = i.ToString() } }))["id"].Text());
+        }
+
+        var seen = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>("/api/notifications?limit=2" + (next is null ? "" : "&after=" + next)))!;
+            seen.AddRange(page["items"]!.AsArray().Select(item => item!["id"].Text()));
+            next = (string?)page["next"];
+        }
+        while (next is not null && seen.Count < 10_000);
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal([ids[2], ids[1], ids[0]], seen.Take(3));
+    }
+
+    private Task<HttpResponseMessage> Post(object body, string idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return _pushboard.Notifications.SendAsync(request);
+    }
+
+    public void Dispose() => _pushboard.Dispose();
+}

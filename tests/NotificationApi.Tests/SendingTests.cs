@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+[Collection(NotificationApiCollection.Name)]
+public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
+{
+    private readonly Pushboard _pushboard = new(fixture);
+
+    [Fact]
+    public async Task Device_ids_reach_each_device_once_and_an_unknown_id_is_a_failed_delivery()
+    {
+        var devices = Enumerable.Range(0, 3).Select(_ => (Id: Pushboard.Unique("dev"), Token: Pushboard.Unique("token"))).ToList();
+        foreach (var (id, token) in devices)
+        {
+            await _pushboard.RegisterAsync(id, token);
+        }
+
+        var unknown = Pushboard.Unique("nobody");
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { deviceIds = devices.Select(d => d.Id).Append(unknown) },
+            notification = new { title = "Order shipped", body = "It is on its way" },
+            data = new { orderId = "1234" },
+        });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        Assert.Equal("completed", done["status"].Text());
+        Assert.Equal((4, 3, 1, 0), (Pushboard.Count(done, "targeted"), Pushboard.Count(done, "sent"), Pushboard.Count(done, "failed"), Pushboard.Count(done, "pending")));
+        foreach (var (_, token) in devices)
+        {
+            var received = Assert.Single(await _pushboard.ReceivedAsync(token));
+            Assert.Equal("Order shipped", received["notification"]!["title"].Text());
+            Assert.Equal("1234", received["data"]!["orderId"].Text());
+        }
+
+        var deliveries = await _pushboard.DeliveriesAsync(accepted["id"].Text());
+        var failed = Assert.Single(deliveries, d => d["deviceId"].Text() == unknown);
+        Assert.Equal(("failed", "device_not_found"), (failed["status"].Text(), failed["error"].Text()));
+        Assert.All(deliveries.Where(d => d["deviceId"].Text() != unknown), d => Assert.StartsWith("projects/", d["fcmMessageId"].Text()));
+    }
+
+    [Fact]
+    public async Task A_user_target_reaches_only_that_users_active_devices()
+    {
+        var user = Pushboard.Unique("user");
+        var (phone, tablet, lost) = (Pushboard.Unique("phone"), Pushboard.Unique("tablet"), Pushboard.Unique("lost"));
+        var sharedToken = Pushboard.Unique("token");
+        await _pushboard.RegisterAsync(lost, sharedToken, user);
+        await _pushboard.RegisterAsync(phone, Pushboard.Unique("token"), user);
+        await _pushboard.RegisterAsync(tablet, sharedToken, user);
+        await _pushboard.RegisterAsync(Pushboard.Unique("other"), Pushboard.Unique("token"), Pushboard.Unique("user"));
+
+        var accepted = await _pushboard.SendAsync(new { target = new { userId = user }, data = new { kind = "ping" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        Assert.Equal("completed", done["status"].Text());
+        var deliveries = await _pushboard.DeliveriesAsync(accepted["id"].Text());
+        Assert.Equal([phone, tablet], deliveries.Select(d => d["deviceId"].Text()).Order(StringComparer.Ordinal));
+        Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
+        Assert.Single(await _pushboard.ReceivedAsync(sharedToken));
+    }
+
+    [Fact]
+    public async Task A_topic_target_is_one_topic_message()
+    {
+        var topic = Pushboard.Unique("news");
+
+        var accepted = await _pushboard.SendAsync(new { target = new { topic }, notification = new { title = "Breaking" }, priority = "high", ttlSeconds = 600 });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
+        Assert.Equal((null, topic, "sent"), ((string?)delivery["deviceId"], delivery["topic"].Text(), delivery["status"].Text()));
+        var message = Assert.Single(await _pushboard.ReceivedAsync(topic: topic));
+        Assert.Equal("600s", message["android"]!["ttl"].Text());
+        Assert.Equal("HIGH", message["android"]!["priority"].Text());
+        Assert.Equal("10", message["apns"]!["headers"]!["apns-priority"].Text());
+        Assert.Equal("high", message["webpush"]!["headers"]!["Urgency"].Text());
+        Assert.Equal("completed", done["status"].Text());
+    }
+
+    [Fact]
+    public async Task A_broadcast_reaches_every_active_device()
+    {
+        var devices = Enumerable.Range(0, 5).Select(_ => (Id: Pushboard.Unique("all"), Token: Pushboard.Unique("token"))).ToList();
+        foreach (var (id, token) in devices)
+        {
+            await _pushboard.RegisterAsync(id, token);
+        }
+
+        var accepted = await _pushboard.SendAsync(new { target = new { all = true }, notification = new { title = "Hello everyone" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        var deliveries = (await _pushboard.DeliveriesAsync(accepted["id"].Text())).ToDictionary(d => d["deviceId"].Text());
+        Assert.All(devices, device => Assert.Equal("sent", deliveries[device.Id]["status"].Text()));
+        Assert.All(devices, device => Assert.Single(deliveries.Values, d => d["deviceId"].Text() == device.Id));
+        Assert.Equal(0, Pushboard.Count(done, "pending"));
+    }
+
+    [Theory]
+    [InlineData("unregistered-", "UNREGISTERED", "unregistered")]
+    [InlineData("invalid-", "INVALID_ARGUMENT", "invalid_token")]
+    [InlineData("mismatch-", "SENDER_ID_MISMATCH", "sender_id_mismatch")]
+    public async Task A_dead_token_ends_invalid_and_DeviceApi_marks_the_device_invalid(string tokenPrefix, string fcmError, string invalidReason)
+    {
+        var device = Pushboard.Unique("dead");
+        await _pushboard.RegisterAsync(device, Pushboard.Unique(tokenPrefix.TrimEnd('-')).Insert(0, tokenPrefix));
+
+        var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
+        Assert.Equal(("invalid_token", fcmError, 1), (delivery["status"].Text(), delivery["error"].Text(), (int)delivery["attempts"]!));
+        Assert.Equal(1, Pushboard.Count(done, "invalidToken"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        JsonObject state;
+        do
+        {
+            await Task.Delay(200, timeout.Token);
+            state = await _pushboard.DeviceAsync(device);
+        }
+        while (state["status"].Text() != "invalid");
+        Assert.Equal(invalidReason, state["invalidReason"].Text());
+    }
+
+    [Fact]
+    public async Task A_third_party_auth_error_fails_the_delivery_and_keeps_the_token()
+    {
+        var device = Pushboard.Unique("apns");
+        await _pushboard.RegisterAsync(device, Pushboard.Unique("thirdpartyauth"));
+
+        var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, notification = new { title = "x" } });
+        await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
+        Assert.Equal(("failed", "THIRD_PARTY_AUTH_ERROR"), (delivery["status"].Text(), delivery["error"].Text()));
+        await Task.Delay(1000);
+        Assert.Equal("active", (await _pushboard.DeviceAsync(device))["status"].Text());
+    }
+
+    [Fact]
+    public async Task Unavailable_and_quota_answers_are_retried_until_every_delivery_is_sent()
+    {
+        var devices = Enumerable.Range(0, 10).Select(_ => (Id: Pushboard.Unique("retry"), Token: Pushboard.Unique("token"))).ToList();
+        foreach (var (id, token) in devices)
+        {
+            await _pushboard.RegisterAsync(id, token);
+        }
+
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate503 = 0.4, rate429 = 0.1, retryAfterSeconds = 1 })).EnsureSuccessStatusCode();
+        try
+        {
+            var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = devices.Select(d => d.Id) }, notification = new { title = "storm" } });
+            var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+            var deliveries = await _pushboard.DeliveriesAsync(accepted["id"].Text());
+            Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
+            Assert.True(deliveries.Sum(d => (int)d["attempts"]!) > devices.Count, "some sends were retried");
+            Assert.Equal(10, Pushboard.Count(done, "sent"));
+            Assert.All(devices, device => Assert.Single(_pushboard.ReceivedAsync(device.Token).GetAwaiter().GetResult()));
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+    }
+
+    [Fact]
+    public async Task A_target_nobody_matches_fails_with_a_reason()
+    {
+        var accepted = await _pushboard.SendAsync(new { target = new { userId = Pushboard.Unique("ghost") }, data = new { a = "b" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        Assert.Equal("failed", done["status"].Text());
+        Assert.Equal(0, Pushboard.Count(done, "targeted"));
+        Assert.False(string.IsNullOrEmpty(done["failureReason"].Text()));
+    }
+
+    public void Dispose() => _pushboard.Dispose();
+}
