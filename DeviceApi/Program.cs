@@ -26,4 +26,5 @@ app.MapDefaultEndpoints();
 app.MapDeviceApi();
 
 app.Run();
+// Visible to tests/DeviceApi.Tests, which host the service in process (WebApplicationFactory).
 public partial class Program;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.DeviceApi.Infrastructure;
+using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Pushboard.DeviceApi.Apis;
 

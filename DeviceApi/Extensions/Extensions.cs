@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pushboard.DeviceApi.Apis;
-using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
+using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -41,8 +44,8 @@ public static class ApplicationServicesExtensions
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
         // Unreadable bodies answer 400/413/415 in every environment (Development would otherwise throw them as 500s).
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddOpenApi();
     }
 

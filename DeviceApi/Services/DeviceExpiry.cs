@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
@@ -33,7 +34,7 @@ public sealed class DeviceExpiryOptions
 public sealed partial class DeviceExpiryService(
     IServiceScopeFactory scopes,
     TimeProvider timeProvider,
-    Microsoft.Extensions.Options.IOptions<DeviceExpiryOptions> options,
+    IOptions<DeviceExpiryOptions> options,
     ILogger<DeviceExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
