@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Npgsql;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// Two NotificationApi replicas sharing the work queue, with a short claim timeout so a dead replica's work moves quickly.
+public sealed class ReplicatedAppFixture : PushboardAppFixture
+{
+    protected override void Configure(IDistributedApplicationTestingBuilder builder) =>
+        builder.CreateResourceBuilder<ProjectResource>("notificationapi")
+            .WithReplicas(2)
+            .WithEnvironment("Sending__ClaimIdle", "00:00:05");
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReplicatedCollection : ICollectionFixture<ReplicatedAppFixture>
+{
+    public const string Name = "replicated";
+}
+
+[Collection(ReplicatedCollection.Name)]
+public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
+{
+    private readonly Pushboard _pushboard = new(fixture);
+
+    [Fact]
+    public async Task Two_replicas_share_a_broadcast_and_every_device_gets_exactly_one_message()
+    {
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        var tokens = await SeedDevicesAsync("share", 3000);
+
+        var accepted = await _pushboard.SendAsync(new { target = new { all = true }, notification = new { title = "to all" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        Assert.Equal("completed", done["status"].Text());
+        var deliveries = await _pushboard.DeliveriesAsync(accepted["id"].Text());
+        Assert.Equal(tokens.Count, deliveries.Count(d => d["deviceId"].Text().StartsWith("share-", StringComparison.Ordinal)));
+        Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
+        var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
+        Assert.Equal(deliveries.Count, (int)stats["accepted"]!);
+    }
+
+    [Fact]
+    public async Task A_replica_killed_mid_broadcast_loses_nothing()
+    {
+        await SeedDevicesAsync("crash", 4000);
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 5 })).EnsureSuccessStatusCode();
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        try
+        {
+            var accepted = await _pushboard.SendAsync(new { target = new { all = true }, data = new { wave = "crash" } });
+            var id = accepted["id"].Text();
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                while (Pushboard.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 300)
+                {
+                    await Task.Delay(100, timeout.Token);
+                }
+            }
+
+            await KillOneReplicaAsync();
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+            var done = await _pushboard.WaitUntilFinishedAsync(id);
+
+            var deliveries = await _pushboard.DeliveriesAsync(id);
+            Assert.Equal("completed", done["status"].Text());
+            Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
+            var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
+            var duplicates = (int)stats["accepted"]! - deliveries.Count;
+            Assert.InRange(duplicates, 0, 4 * 64);
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+    }
+
+    private async Task<List<string>> SeedDevicesAsync(string prefix, int count)
+    {
+        await using var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb"));
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
+            SELECT $1 || '-' || lpad(i::text, 6, '0'), $1 || '-token-' || i, 'android', 'active', now(), now(), now(), now()
+            FROM generate_series(1, $2) AS i
+            """, connection);
+        insert.Parameters.Add(new NpgsqlParameter { Value = prefix });
+        insert.Parameters.Add(new NpgsqlParameter { Value = count });
+        await insert.ExecuteNonQueryAsync();
+        return [.. Enumerable.Range(1, count).Select(i => $"{prefix}-token-{i}")];
+    }
+
+    // SIGKILL one replica's process: no graceful shutdown, its claimed work items stay pending in the consumer group.
+    private async Task KillOneReplicaAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var events = fixture.App.ResourceNotifications.WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var pids = new HashSet<int>();
+        while (pids.Count < 2 && await events.MoveNextAsync())
+        {
+            var snapshot = events.Current;
+            if (snapshot.Resource.Name == "notificationapi"
+                && snapshot.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid)
+            {
+                pids.Add(pid);
+            }
+        }
+
+        var launcher = pids.First();
+        foreach (var child in Children(launcher).Append(launcher))
+        {
+            Process.GetProcessById(child).Kill();
+        }
+    }
+
+    private static IEnumerable<int> Children(int pid) =>
+        File.Exists($"/proc/{pid}/task/{pid}/children")
+            ? File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+            : [];
+
+    public void Dispose() => _pushboard.Dispose();
+}
