@@ -19,8 +19,14 @@ public sealed class DeviceApiFixture : PushboardAppFixture, IAsyncLifetime
 
     protected override IEnumerable<string> Resources => ["postgres", "redis", Resource];
 
+    // Entries a crashed consumer left pending are taken over after this long (30 s in production).
+    public static readonly TimeSpan ClaimIdleAfter = TimeSpan.FromSeconds(2);
+
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
+        var deviceApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == Resource);
+        builder.CreateResourceBuilder(deviceApi).WithEnvironment("DeviceEvents__ClaimIdleAfter", ClaimIdleAfter.ToString("c"));
+
         foreach (var name in new[] { "web", "notificationapi", "fcm-emulator" })
         {
             var resource = builder.Resources.SingleOrDefault(r => r.Name == name);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Pushboard.Contracts;
 using StackExchange.Redis;
 
@@ -55,6 +54,32 @@ public sealed class InvalidationTests(DeviceApiFixture fixture)
         await PublishAsync(new DeviceInvalidatedEvent(Guid.NewGuid().ToString(), id, token, DeviceInvalidReasons.SenderIdMismatch, DateTimeOffset.UtcNow));
 
         Assert.Equal("sender_id_mismatch", (await WaitForAsync(id, d => d.Status == "invalid")).InvalidReason);
+    }
+
+    [Fact]
+    public async Task An_event_left_pending_by_a_crashed_consumer_is_taken_over()
+    {
+        var (id, token) = (TestData.NewId(), TestData.NewToken());
+        await fixture.AppClient().Register(id, token);
+        var redis = await fixture.RedisAsync();
+
+        // Another consumer of the group receives the entry (in the same transaction as it is added, so DeviceApi
+        // cannot read it first) and dies without acknowledging it.
+        var transaction = redis.CreateTransaction();
+        _ = transaction.StreamAddAsync(DeviceEventStream.Name, DeviceEventStream.EventField,
+            new DeviceInvalidatedEvent(Guid.NewGuid().ToString(), id, token, DeviceInvalidReasons.InvalidToken, DateTimeOffset.UtcNow).ToJson());
+        var delivered = transaction.StreamReadGroupAsync(DeviceEventStream.Name, "deviceapi", "crashed-" + id, StreamPosition.NewMessages, 10);
+        Assert.True(await transaction.ExecuteAsync());
+        Assert.Contains((await delivered).SelectMany(e => e.Values), v => v.Value.ToString().Contains(id));
+
+        Assert.Equal("invalid_token", (await WaitForAsync(id, d => d.Status == "invalid")).InvalidReason);
+        // Acknowledged right after the commit: nothing stays pending on the dead consumer.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await redis.StreamPendingAsync(DeviceEventStream.Name, "deviceapi")).Consumers.Any(c => c.Name == "crashed-" + id))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the taken-over entry was not acknowledged");
+            await Task.Delay(100);
+        }
     }
 
     private async Task PublishAsync(DeviceInvalidatedEvent deviceEvent) =>
