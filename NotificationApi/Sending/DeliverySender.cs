@@ -8,10 +8,10 @@ public sealed class SendingOptions
     public const string Section = "Sending";
 
     // Work loops per process, each taking one work item at a time.
-    public int Workers { get; set; } = 4;
+    public int Workers { get; set; } = 8;
 
     // Sends in flight per work item; a crash re-sends at most this many deliveries per work loop.
-    public int Concurrency { get; set; } = 64;
+    public int Concurrency { get; set; } = 100;
 
     // Tries per delivery within one pass before it is left pending for a later pass.
     public int MaxAttempts { get; set; } = 8;

@@ -53,16 +53,16 @@ public sealed partial class WorkProcessor(
         }
         else
         {
-            string? cursor = null;
-            do
+            // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
+            Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, null, cancellationToken);
+            while (nextPage is not null)
             {
-                var devicePage = await devices.ActiveDevicesAsync(target.UserId, cursor, cancellationToken);
+                var devicePage = await nextPage;
+                nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, cursor, cancellationToken) : null;
                 var page = devicePage.Items.Where(d => d.FcmToken is not null)
                     .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null)).ToList();
                 await AddPageAsync(notification.Id, page, traceParent, cancellationToken);
-                cursor = devicePage.Next;
             }
-            while (cursor is not null);
         }
 
         await deliveries.FinishResolvingAsync(notification.Id, cancellationToken);
@@ -113,7 +113,6 @@ public sealed partial class WorkProcessor(
                 return DeliverySender.ToResult(delivery.Id, outcome, attempts);
             }));
             await deliveries.RecordAsync(results, cancellationToken);
-            await deliveries.TouchAsync(notification.Id, cancellationToken);
             foreach (var result in results)
             {
                 if (result.Status == DeliveryStatus.Pending)
@@ -127,6 +126,7 @@ public sealed partial class WorkProcessor(
             }
         }
 
+        await deliveries.TouchAsync(notification.Id, cancellationToken);
         await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
         return !leftPending;
     }

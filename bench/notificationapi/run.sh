@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# NotificationApi broadcast throughput: one `all: true` notification to DEVICES registered devices, sent into the
+# FCM emulator through the real OAuth2 + FCM HTTP v1 path. Builds Release; starts its own postgres, redis-server,
+# FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as deployed); seeds the devices with SQL;
+# prints deliveries/s from POST to completed and NotificationApi's peak RSS; stops everything it started.
+# Usage: bench/notificationapi/run.sh            DEVICES=1000000 bench/notificationapi/run.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+devices=${DEVICES:-100000}
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+admin_key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
+app_key="bench-app-key-$RANDOM$RANDOM$RANDOM"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+as_postgres() { if [[ $(id -u) == 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
+
+work=$(mktemp -d /tmp/pushboard-bench-notificationapi-XXXXXX)
+chmod 755 "$work"
+pg_port=$(free_port); redis_port=$(free_port); emulator_port=$(free_port); devices_port=$(free_port); api_port=$(free_port)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "building (Release)..."
+for project in DeviceApi NotificationApi tests/FcmEmulator; do
+  dotnet publish "$root/$project" -c Release -o "$work/$(basename "$project")" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+done
+
+mkdir -p "$work/pg"
+[[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
+as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
+postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+  -c max_connections=300 -c shared_buffers=256MB)
+[[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
+setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
+pids+=($!)
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --dir "$work" >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+"$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE devicesdb" -c "CREATE DATABASE notificationsdb"
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
+service_account=$(python3 -c 'import json,sys; print(json.dumps({"type": "service_account", "project_id": "pushboard-bench",
+  "private_key_id": "bench", "private_key": open(sys.argv[1]).read(), "client_email": "bench@pushboard-bench.iam.gserviceaccount.com",
+  "client_id": "1", "token_uri": sys.argv[2]}))' "$work/key.pem" "http://127.0.0.1:$emulator_port/token")
+
+start() { # name, dll, port, env...
+  local name=$1 dll=$2 port=$3; shift 3
+  ( cd "$work/$name" && exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      Logging__LogLevel__Default=Warning "$@" dotnet "$dll" ) >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return; sleep 0.2; done
+  echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1
+}
+keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" RateLimiting__PermitsPerSecond=1000000)
+start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
+start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" \
+  ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port"
+start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
+  ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \
+  ConnectionStrings__cache="127.0.0.1:$redis_port" DeviceApi__BaseAddress="http://127.0.0.1:$devices_port" \
+  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_port"
+api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
+
+echo "seeding $devices devices..."
+"$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d devicesdb \
+  -c "INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
+      SELECT format('bench-%s', lpad(n::text, 7, '0')), format('bench-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
+             'android', 'active', now(), now(), now(), now() FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
+
+echo "broadcasting to $devices devices..."
+id=$(curl -sf -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' \
+  -d '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench"}}' \
+  "http://127.0.0.1:$api_port/api/notifications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+while true; do
+  notification=$(curl -sf -H "X-Api-Key: $admin_key" "http://127.0.0.1:$api_port/api/notifications/$id")
+  status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["status"])' "$notification")
+  [[ $status == completed || $status == failed ]] && break
+  python3 -c 'import json,sys; c = json.loads(sys.argv[1])["counts"]; print("  targeted %8d  sent %8d  pending %8d" % (c["targeted"], c["sent"], c["pending"]))' "$notification"
+  sleep 1
+done
+python3 - "$notification" "$devices" <<'PY'
+import json, sys
+from datetime import datetime
+n = json.loads(sys.argv[1]); devices = int(sys.argv[2])
+parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+seconds = (parse(n["completedAt"]) - parse(n["createdAt"])).total_seconds()
+c = n["counts"]
+print(f"status {n['status']}: targeted {c['targeted']}, sent {c['sent']}, failed {c['failed']}, pending {c['pending']}")
+print(f"POST to completed: {seconds:.1f} s; {c['sent'] / seconds:,.0f} deliveries/s")
+PY
+echo "NotificationApi peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$api_pid/status")"
+echo "emulator: $(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")"
