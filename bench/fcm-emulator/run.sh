@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# FcmEmulator throughput: wrk POSTs a valid FCM message with a bearer token from /token (Release build).
+# Usage: bench/fcm-emulator/run.sh      DURATION=10s CONNECTIONS=64 bench/fcm-emulator/run.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d /tmp/pushboard-bench-emulator-XXXXXX)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+trap 'kill -TERM -- "-$pid" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
+
+dotnet publish "$root/tests/FcmEmulator" -c Release -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+setsid env Logging__LogLevel__Default=Warning dotnet "$work/app/FcmEmulator.dll" --urls "http://127.0.0.1:$port" >"$work/emulator.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
+
+assertion=$(python3 -c 'import base64, json, time
+b = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()
+now = int(time.time())
+print(b({"alg": "RS256", "typ": "JWT"}) + "." + b({"iss": "bench@example.iam.gserviceaccount.com",
+  "scope": "https://www.googleapis.com/auth/firebase.messaging", "aud": "token", "iat": now, "exp": now + 3600}) + ".sig")')
+token=$(curl -sf -d "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=$assertion" "http://127.0.0.1:$port/token" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+cat >"$work/send.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"message":{"token":"bench-token-0123456789","notification":{"title":"Hello","body":"World"},"data":{"orderId":"1234"},"android":{"ttl":"3600s","priority":"HIGH"}}}'
+LUA
+wrk -t2 -c"${CONNECTIONS:-64}" -d"${DURATION:-10s}" --latency -s "$work/send.lua" "http://127.0.0.1:$port/v1/projects/bench/messages:send"
