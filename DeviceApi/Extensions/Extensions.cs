@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pushboard.DeviceApi.Apis;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
+using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Microsoft.Extensions.Hosting;
@@ -41,11 +42,7 @@ public static class ApplicationServicesExtensions
         builder.AddApiKeyAuthentication();
 
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
-        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
-        // Unreadable bodies answer 400/413/415 in every environment (Development would otherwise throw them as 500s).
-        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddApiProblemDetails(MaxRequestBodyBytes);
         services.AddOpenApi();
     }
 
@@ -54,15 +51,4 @@ public static class ApplicationServicesExtensions
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DevicesDbContext>().Database.MigrateAsync();
     }
-
-    // What the framework's own error answers (which carry no detail) tell the client.
-    private static string DefaultDetail(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "The request could not be read: the body must be JSON of the documented shape.",
-        StatusCodes.Status404NotFound => "There is no such resource.",
-        StatusCodes.Status405MethodNotAllowed => "This resource does not support this HTTP method.",
-        StatusCodes.Status413PayloadTooLarge => $"The request body exceeds {MaxRequestBodyBytes / 1024} KB.",
-        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
-        _ => "The request failed.",
-    };
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Sending;
+using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Microsoft.Extensions.Hosting;
@@ -24,6 +26,7 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<WorkQueue>();
         services.AddSingleton<FcmThrottle>();
         services.AddSingleton<FcmCredential>();
+        services.AddHealthChecks().AddCheck<FcmHealthCheck>("fcm", HealthStatus.Degraded);
         services.AddSingleton<SendingMetrics>();
         services.AddSingleton<DeadTokenPublisher>();
         services.AddScoped<DeliveryStore>();
@@ -57,10 +60,7 @@ public static class ApplicationServicesExtensions
                 provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AdminApiKey ?? "");
         });
 
-        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddApiProblemDetails(MaxRequestBodyBytes);
         services.AddOpenApi();
     }
 
@@ -69,14 +69,4 @@ public static class ApplicationServicesExtensions
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Database.MigrateAsync();
     }
-
-    private static string DefaultDetail(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "The request could not be read: the body must be JSON of the documented shape.",
-        StatusCodes.Status404NotFound => "There is no such resource.",
-        StatusCodes.Status405MethodNotAllowed => "This resource does not support this HTTP method.",
-        StatusCodes.Status413PayloadTooLarge => $"The request body exceeds {MaxRequestBodyBytes / 1024} KB.",
-        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
-        _ => "The request failed.",
-    };
 }
