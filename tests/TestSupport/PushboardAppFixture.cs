@@ -74,7 +74,7 @@ public class PushboardAppFixture : IAsyncLifetime
     public async Task<string> ConnectionStringOf(string name) =>
         await App.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"no connection string '{name}'");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (App is not null)
         {

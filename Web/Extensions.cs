@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Pushboard.Web.Services;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class ApplicationServicesExtensions
+{
+    public const string DeviceApiAddress = "https+http://deviceapi";
+    public const string NotificationApiAddress = "https+http://notificationapi";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AdminKeyOptions>().BindConfiguration("Parameters")
+            .Validate(options => builder.Environment.IsDevelopment() || options.AdminApiKey is { Length: >= 16 },
+                "The Web console needs the admin key: set Parameters:admin-api-key (environment Parameters__admin-api-key), at least 16 characters.")
+            .ValidateOnStart();
+        services.AddSingleton<AdminKey>();
+        services.AddTransient<AdminKeyHandler>();
+
+        services.AddHttpClient<IDeviceApiClient, DeviceApiClient>(http => http.BaseAddress = new Uri(DeviceApiAddress))
+            .AddHttpMessageHandler<AdminKeyHandler>();
+        services.AddHttpClient<INotificationApiClient, NotificationApiClient>(http => http.BaseAddress = new Uri(NotificationApiAddress))
+            .AddHttpMessageHandler<AdminKeyHandler>();
+        services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri(DeviceApiAddress));
+        services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri(NotificationApiAddress));
+        services.AddSingleton<HealthProbe>();
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = "/login";
+                cookie.Cookie.Name = "pushboard";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.SlidingExpiration = true;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+    }
+
+    public static void MapSignOut(this WebApplication app) =>
+        app.MapPost("/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/login");
+        });
+}

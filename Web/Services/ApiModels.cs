@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace Pushboard.Web.Services;
+
+public sealed record Device(
+    string DeviceId, string? FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale,
+    string Status, string? InvalidReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime TokenUpdatedAt, DateTime LastSeenAt);
+
+public sealed record Page<T>(List<T> Items, string? Next);
+
+public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
+
+public sealed record NotificationCounts(int Targeted, int Sent, int Failed, int InvalidToken, int Pending);
+
+public sealed record Notification(
+    Guid Id, string Status, DateTime CreatedAt, DateTime? CompletedAt, string? FailureReason, JsonElement Target, NotificationCounts Counts);
+
+public sealed record Delivery(
+    Guid? NotificationId, string? DeviceId, string? Topic, string Status, string? FcmMessageId, string? Error, int Attempts, DateTime UpdatedAt);
+
+public sealed record HealthEntry(string Status, string? Description, double DurationMs);
+
+public sealed record HealthReport(string Status, double TotalDurationMs, Dictionary<string, HealthEntry>? Entries);
+
+// An API's problem-details answer, shown to the operator as text.
+public sealed class ApiException(string message, IReadOnlyDictionary<string, string[]>? errors = null) : Exception(message)
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors ?? new Dictionary<string, string[]>();
+}

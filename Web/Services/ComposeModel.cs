@@ -1,0 +1,92 @@
+using System.Text.RegularExpressions;
+
+namespace Pushboard.Web.Services;
+
+public sealed class DataPair
+{
+    public string? Key { get; set; }
+    public string? Value { get; set; }
+}
+
+// The compose form, checked with the rules and messages of NotificationApi before it is sent.
+public sealed partial class ComposeModel
+{
+    public string TargetKind { get; set; } = "deviceIds";
+    public string? TargetValue { get; set; }
+    public string? Title { get; set; }
+    public string? Body { get; set; }
+    public string? ImageUrl { get; set; }
+    public List<DataPair> Data { get; } = [];
+    public string Priority { get; set; } = "normal";
+    public long? TtlSeconds { get; set; }
+
+    public IReadOnlyList<string> DeviceIds =>
+        [.. (TargetValue ?? "").Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        switch (TargetKind)
+        {
+            case "deviceIds" when DeviceIds.Count is 0 or > 1000:
+                errors["target.deviceIds"] = ["deviceIds must hold 1–1000 ids."];
+                break;
+            case "deviceIds" when DeviceIds.Any(id => !DeviceIdPattern().IsMatch(id)):
+                errors["target.deviceIds"] = ["Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'."];
+                break;
+            case "userId" when string.IsNullOrWhiteSpace(TargetValue):
+                errors["target.userId"] = ["userId must be 1–256 characters without control characters."];
+                break;
+            case "topic" when TargetValue is null || !TopicPattern().IsMatch(TargetValue):
+                errors["target.topic"] = ["topic must match [a-zA-Z0-9-_.~%]{1,900}."];
+                break;
+        }
+
+        var data = Data.Where(pair => !string.IsNullOrEmpty(pair.Key)).ToList();
+        if (string.IsNullOrEmpty(Title) && string.IsNullOrEmpty(Body) && string.IsNullOrEmpty(ImageUrl) && data.Count == 0)
+        {
+            errors["notification"] = ["At least one of notification and data is required."];
+        }
+
+        if (!string.IsNullOrEmpty(ImageUrl) && !Uri.TryCreate(ImageUrl, UriKind.Absolute, out _))
+        {
+            errors["notification.imageUrl"] = ["imageUrl must be an absolute URL."];
+        }
+
+        if (TtlSeconds is < 0 or > 2_419_200)
+        {
+            errors["ttlSeconds"] = ["ttlSeconds must be between 0 and 2419200."];
+        }
+
+        if (data.GroupBy(pair => pair.Key).Any(group => group.Count() > 1))
+        {
+            errors["data"] = ["data keys must be distinct."];
+        }
+
+        return errors;
+    }
+
+    public object ToRequest()
+    {
+        object target = TargetKind switch
+        {
+            "deviceIds" => new { deviceIds = DeviceIds },
+            "userId" => new { userId = TargetValue },
+            "topic" => new { topic = TargetValue },
+            _ => new { all = true },
+        };
+        var notification = string.IsNullOrEmpty(Title) && string.IsNullOrEmpty(Body) && string.IsNullOrEmpty(ImageUrl)
+            ? null
+            : new { title = NullIfEmpty(Title), body = NullIfEmpty(Body), imageUrl = NullIfEmpty(ImageUrl) };
+        var data = Data.Where(pair => !string.IsNullOrEmpty(pair.Key)).ToDictionary(pair => pair.Key!, pair => pair.Value ?? "");
+        return new { target, notification, data = data.Count > 0 ? data : null, priority = Priority, ttlSeconds = TtlSeconds };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex DeviceIdPattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9-_.~%]{1,900}$")]
+    private static partial Regex TopicPattern();
+}

@@ -1,0 +1,43 @@
+namespace Pushboard.Web.Services;
+
+public interface IDeviceApiClient
+{
+    Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default);
+    Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default);
+    Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default);
+}
+
+public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
+{
+    public async Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { $"limit={limit}" };
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("userId", filter.UserId);
+        Add("platform", filter.Platform);
+        Add("status", filter.Status);
+        Add("stale", filter.Stale?.ToString().ToLowerInvariant());
+        Add("after", after);
+        using var response = await http.GetAsync("/api/devices?" + string.Join('&', query), cancellationToken);
+        return await ApiResponses.ReadAsync<Page<Device>>(response, cancellationToken);
+    }
+
+    public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/api/devices/{Uri.EscapeDataString(deviceId)}", cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Device>(response, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync($"/api/devices/{Uri.EscapeDataString(deviceId)}", cancellationToken);
+        await ApiResponses.EnsureSuccessAsync(response, cancellationToken);
+    }
+}

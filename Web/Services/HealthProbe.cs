@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+
+namespace Pushboard.Web.Services;
+
+public sealed record PartHealth(string Part, bool Healthy, string Status, string? Description, double ResponseMs);
+
+// Asks each API's /health and turns its entries into the parts an operator thinks of.
+public sealed class HealthProbe(IHttpClientFactory clients)
+{
+    public async Task<IReadOnlyList<PartHealth>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var devices = CheckServiceAsync(HttpClientNames.DeviceApiHealth, cancellationToken);
+        var notifications = CheckServiceAsync(HttpClientNames.NotificationApiHealth, cancellationToken);
+        var (deviceApi, deviceReport) = await devices;
+        var (notificationApi, notificationReport) = await notifications;
+        return
+        [
+            deviceApi with { Part = "DeviceApi" },
+            notificationApi with { Part = "NotificationApi" },
+            Entry("Postgres (devicesdb)", deviceReport, "DevicesDbContext", deviceApi),
+            Entry("Postgres (notificationsdb)", notificationReport, "NotificationsDbContext", notificationApi),
+            Entry("Redis", notificationReport, "StackExchange.Redis", notificationApi),
+            Entry("FCM", notificationReport, "fcm", notificationApi),
+        ];
+    }
+
+    private async Task<(PartHealth Service, HealthReport? Report)> CheckServiceAsync(string clientName, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await clients.CreateClient(clientName).GetAsync("/health", timeout.Token);
+            var report = await response.Content.ReadFromJsonAsync<HealthReport>(timeout.Token);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var failing = report?.Entries?.Where(e => e.Value.Status != "Healthy").Select(e => $"{e.Key}: {e.Value.Description}").FirstOrDefault();
+            return (new PartHealth(clientName, response.IsSuccessStatusCode, report?.Status ?? "Unhealthy", failing, elapsed), report);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return (new PartHealth(clientName, false, "Down", exception.Message, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null);
+        }
+    }
+
+    private static PartHealth Entry(string part, HealthReport? report, string entry, PartHealth service)
+    {
+        if (report?.Entries?.TryGetValue(entry, out var health) != true)
+        {
+            return new PartHealth(part, false, "Unknown", $"{service.Part} did not report it.", 0);
+        }
+
+        return new PartHealth(part, health!.Status == "Healthy", health.Status, health.Status == "Healthy" ? null : health.Description, health.DurationMs);
+    }
+}
+
+public static class HttpClientNames
+{
+    public const string DeviceApiHealth = "deviceapi-health";
+    public const string NotificationApiHealth = "notificationapi-health";
+}

@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+
+namespace Pushboard.Web.Services;
+
+public interface INotificationApiClient
+{
+    Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default);
+    Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default);
+    Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default);
+    Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default);
+    Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default);
+}
+
+public sealed class NotificationApiClient(HttpClient http) : INotificationApiClient
+{
+    public async Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync("/api/notifications", request, cancellationToken);
+        return await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
+    }
+
+    public async Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/api/notifications/{id}", cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
+    }
+
+    public async Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/api/notifications?limit={limit}" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), cancellationToken);
+        return await ApiResponses.ReadAsync<Page<Notification>>(response, cancellationToken);
+    }
+
+    public async Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = $"/api/notifications/{id}/deliveries?limit={limit}"
+            + (string.IsNullOrEmpty(status) ? "" : "&status=" + status)
+            + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
+        using var response = await http.GetAsync(query, cancellationToken);
+        return await ApiResponses.ReadAsync<Page<Delivery>>(response, cancellationToken);
+    }
+
+    public async Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/api/deliveries?deviceId={Uri.EscapeDataString(deviceId)}&limit={limit}", cancellationToken);
+        return await ApiResponses.ReadAsync<Page<Delivery>>(response, cancellationToken);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Pushboard.Web.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    private Uri Web => fixture.EndpointOf("web");
+
+    public async Task InitializeAsync()
+    {
+        await fixture.StartBrowserAsync();
+        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Web.ToString() });
+        _page = await _context.NewPageAsync();
+        _page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused()
+    {
+        await _page.GotoAsync("/login");
+        await _page.FillAsync("#key", "not-the-admin-key");
+        await _page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not the admin key");
+        await Screenshot("login-refused");
+        await _page.GotoAsync("/devices");
+        Assert.EndsWith("/login", new Uri(_page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_registered_device_is_listed_and_shown_with_its_token_masked()
+    {
+        var (deviceId, token, user) = await RegisterDeviceAsync();
+        await SignInAsync();
+
+        await InteractiveAsync();
+        await _page.GetByLabel("User id").FillAsync(user);
+        await _page.ClickAsync("button:has-text('Filter')");
+        await Assertions.Expect(_page.Locator("table")).ToContainTextAsync(deviceId);
+        await Screenshot("devices");
+
+        await _page.ClickAsync($"a:has-text('{deviceId}')");
+        await Assertions.Expect(_page.Locator("h1")).ToHaveTextAsync(deviceId);
+        await Assertions.Expect(_page.Locator("code.token")).Not.ToContainTextAsync(token);
+        await Assertions.Expect(_page.Locator("code.token")).ToContainTextAsync(token[^6..]);
+        await Screenshot("device");
+    }
+
+    [Fact]
+    public async Task A_notification_composed_in_the_console_reaches_completed()
+    {
+        var (deviceId, _, _) = await RegisterDeviceAsync();
+        await SignInAsync();
+        await _page.GotoAsync("/notifications");
+        await InteractiveAsync();
+
+        await _page.FillAsync("#target", deviceId);
+        await _page.FillAsync("#title", "Hello from the console");
+        await _page.FillAsync("#body", "Sent by a browser test");
+        await Screenshot("compose");
+        await _page.ClickAsync("button:has-text('Send')");
+
+        await _page.WaitForURLAsync(NotificationPage());
+        await Assertions.Expect(_page.Locator(".facts .badge")).ToHaveTextAsync("completed");
+        await Assertions.Expect(_page.Locator("#count-sent")).ToHaveTextAsync("1");
+        await Assertions.Expect(_page.Locator("table")).ToContainTextAsync(deviceId);
+        await Screenshot("notification");
+    }
+
+    [Fact]
+    public async Task Compose_shows_the_validation_message_of_a_bad_field()
+    {
+        await SignInAsync();
+        await _page.GotoAsync("/notifications");
+        await InteractiveAsync();
+
+        await _page.FillAsync("#target", "has space!");
+        await _page.FillAsync("#title", "x");
+        await _page.ClickAsync("button:has-text('Send')");
+
+        await Assertions.Expect(_page.Locator(".field-error[data-field='target.deviceIds']")).ToContainTextAsync("ASCII letters");
+    }
+
+    [Fact]
+    public async Task The_health_page_shows_every_part_healthy()
+    {
+        await SignInAsync();
+        await _page.GotoAsync("/health");
+
+        await Assertions.Expect(_page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
+        Assert.Equal(6, await _page.Locator(".part.healthy").CountAsync());
+        await Screenshot("health");
+    }
+
+    private async Task<(string DeviceId, string Token, string User)> RegisterDeviceAsync()
+    {
+        var deviceId = $"browser-{Guid.NewGuid():N}";
+        var token = $"token-{Guid.NewGuid():N}";
+        var user = $"user-{Guid.NewGuid():N}";
+        using var devices = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        (await devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "ios", userId = user })).EnsureSuccessStatusCode();
+        return (deviceId, token, user);
+    }
+
+    private async Task SignInAsync()
+    {
+        await _page.GotoAsync("/login");
+        await _page.FillAsync("#key", fixture.AdminApiKey);
+        await _page.ClickAsync("button[type=submit]");
+        await _page.WaitForURLAsync("**/devices");
+    }
+
+    // Interactive server components answer clicks once their circuit is connected.
+    private async Task InteractiveAsync()
+    {
+        await _page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await _page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Task.Delay(500);
+    }
+
+    private Task Screenshot(string name) =>
+        _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    [GeneratedRegex("/notifications/[0-9a-f-]{36}$")]
+    private static partial Regex NotificationPage();
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+}
