@@ -8,6 +8,8 @@ eng/install-prerequisites.sh test
 results="$PWD/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
+# The browser tests save a screenshot of each console page here (a test artifact, not committed).
+export PUSHBOARD_SCREENSHOTS="$results/screenshots"
 
 dotnet build Aspire.sln -c Debug -nologo -clp:ErrorsOnly
 

@@ -17,6 +17,10 @@ public static class NotificationsApi
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+    private static readonly JsonSerializerOptions TargetJsonOptions = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
     private static readonly string[] DeliveryStatuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.InvalidToken];
 
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder app)
@@ -78,7 +82,7 @@ public static class NotificationsApi
             Id = Guid.CreateVersion7(),
             CreatedAt = now,
             UpdatedAt = now,
-            TargetJson = JsonSerializer.Serialize(request.Target, JsonSerializerOptions.Web),
+            TargetJson = JsonSerializer.Serialize(request.Target, TargetJsonOptions),
             MessageJson = FcmMessageBuilder.Build(request).ToJsonString(),
             IdempotencyKey = key,
             RequestHash = requestHash,

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.Web.Components.Pages;
+using Pushboard.Web.Services;
+
+namespace Pushboard.Web.Tests;
+
+public sealed class ComposeTests : BunitContext
+{
+    private readonly FakeNotificationApi _api = new();
+
+    public ComposeTests() => Services.AddSingleton<INotificationApiClient>(_api);
+
+    [Fact]
+    public void A_bad_device_id_is_reported_before_anything_is_sent()
+    {
+        var page = Render<Notifications>();
+
+        page.Find("#target").Change("has space!");
+        page.Find("#title").Change("Hello");
+        page.Find("form.compose").Submit();
+
+        Assert.Contains("ASCII letters", page.Find(".field-error[data-field='target.deviceIds']").TextContent);
+        Assert.Empty(_api.Sent);
+    }
+
+    [Fact]
+    public void Neither_notification_nor_data_is_refused_with_the_api_message()
+    {
+        var page = Render<Notifications>();
+
+        page.Find("#target").Change("device-1");
+        page.Find("form.compose").Submit();
+
+        Assert.Contains("At least one of notification and data is required.", page.Find(".field-error[data-field='notification']").TextContent);
+    }
+
+    [Fact]
+    public void The_api_field_errors_are_shown_next_to_the_fields()
+    {
+        _api.SendFailure = new ApiException("The encoded FCM message is 5000 bytes; FCM's limit is 4096 bytes.",
+            new Dictionary<string, string[]> { ["payload"] = ["The encoded FCM message is 5000 bytes; FCM's limit is 4096 bytes."] });
+        var page = Render<Notifications>();
+
+        page.Find("#target").Change("device-1");
+        page.Find("#title").Change("big");
+        page.Find("form.compose").Submit();
+
+        Assert.Contains("4096 bytes", page.Find(".field-error[data-field='payload']").TextContent);
+    }
+
+    [Fact]
+    public void A_valid_form_becomes_the_api_request()
+    {
+        var model = new ComposeModel { TargetKind = "deviceIds", TargetValue = "a, b", Title = "Hi", Priority = "high", TtlSeconds = 60 };
+        model.Data.Add(new DataPair { Key = "orderId", Value = "1234" });
+
+        Assert.Empty(model.Validate());
+        var json = System.Text.Json.JsonSerializer.Serialize(model.ToRequest());
+        Assert.Contains("\"deviceIds\":[\"a\",\"b\"]", json);
+        Assert.Contains("\"orderId\":\"1234\"", json);
+        Assert.Contains("\"ttlSeconds\":60", json);
+    }
+}

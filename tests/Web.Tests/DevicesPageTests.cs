@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.Web.Components.Pages;
+using Pushboard.Web.Services;
+
+namespace Pushboard.Web.Tests;
+
+public sealed class DevicesPageTests : BunitContext
+{
+    private readonly FakeDeviceApi _api = new();
+
+    public DevicesPageTests() => Services.AddSingleton<IDeviceApiClient>(_api);
+
+    [Fact]
+    public void Filters_are_sent_to_the_api_and_restart_paging()
+    {
+        var page = Render<Devices>();
+
+        page.Find("input[aria-label='User id']").Change("u-42");
+        page.Find("select[aria-label='Platform']").Change("ios");
+        page.Find("select[aria-label='Status']").Change("invalid");
+        page.Find("input[type=checkbox]").Change(true);
+        page.Find("form.filters").Submit();
+
+        var (filter, after) = _api.Calls[^1];
+        Assert.Equal(new DeviceFilter("u-42", "ios", "invalid", true), filter);
+        Assert.Null(after);
+    }
+
+    [Fact]
+    public void Next_and_previous_walk_the_cursors()
+    {
+        _api.Answer = (_, after) => after switch
+        {
+            null => new Page<Device>([FakeDeviceApi.Device("a")], "cursor-1"),
+            "cursor-1" => new Page<Device>([FakeDeviceApi.Device("b")], "cursor-2"),
+            _ => new Page<Device>([FakeDeviceApi.Device("c")], null),
+        };
+        var page = Render<Devices>();
+
+        page.FindAll(".pager button")[1].Click();
+        page.FindAll(".pager button")[1].Click();
+        page.FindAll(".pager button")[0].Click();
+
+        Assert.Equal([null, "cursor-1", "cursor-2", "cursor-1"], _api.Calls.Select(call => call.After));
+        Assert.Contains("b", page.Find("table").TextContent);
+    }
+
+    [Fact]
+    public void An_empty_page_says_so()
+    {
+        var page = Render<Devices>();
+
+        Assert.Contains("No devices match.", page.Markup);
+    }
+
+    [Fact]
+    public void An_api_error_is_a_readable_message()
+    {
+        _api.Answer = (_, _) => throw new ApiException("limit must be an integer between 1 and 500.");
+
+        var page = Render<Devices>();
+
+        Assert.Contains("Could not load devices: limit must be an integer between 1 and 500.", page.Find("[role=alert]").TextContent);
+    }
+}

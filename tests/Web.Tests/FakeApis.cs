@@ -1,0 +1,51 @@
+using Pushboard.Web.Services;
+
+namespace Pushboard.Web.Tests;
+
+// In-memory stand-ins for the API clients: these tests are about what the components do, not the APIs.
+public sealed class FakeDeviceApi : IDeviceApiClient
+{
+    public List<(DeviceFilter Filter, string? After)> Calls { get; } = [];
+    public Func<DeviceFilter, string?, Page<Device>> Answer { get; set; } = (_, _) => new Page<Device>([], null);
+
+    public Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        Calls.Add((filter, after));
+        return Task.FromResult(Answer(filter, after));
+    }
+
+    public Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default) => Task.FromResult<Device?>(null);
+
+    public Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public static Device Device(string id) =>
+        new(id, "token-" + id, "android", "user-1", "1.0", "en", "active", null, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow);
+}
+
+public sealed class FakeNotificationApi : INotificationApiClient
+{
+    public List<object> Sent { get; } = [];
+    public Exception? SendFailure { get; set; }
+
+    public Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default)
+    {
+        if (SendFailure is not null)
+        {
+            throw SendFailure;
+        }
+
+        Sent.Add(request);
+        return Task.FromResult(new Notification(Guid.NewGuid(), "queued", DateTime.UtcNow, null, null, default, new NotificationCounts(0, 0, 0, 0, 0)));
+    }
+
+    public Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default) => Task.FromResult<Notification?>(null);
+
+    public Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Page<Notification>([], null));
+
+    public Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Page<Delivery>([], null));
+
+    public Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Page<Delivery>([], null));
+}
