@@ -8,15 +8,15 @@ namespace Pushboard.NotificationApi.Tests;
 [Collection(NotificationApiCollection.Name)]
 public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
 {
-    private readonly Pushboard _pushboard = new(fixture);
+    private readonly PushboardClient _pushboard = new(fixture);
 
     [Fact]
     public async Task An_idempotency_key_replay_returns_the_first_notification_and_sends_nothing_twice()
     {
-        var device = Pushboard.Unique("idem");
-        var token = Pushboard.Unique("token");
+        var device = PushboardClient.Unique("idem");
+        var token = PushboardClient.Unique("token");
         await _pushboard.RegisterAsync(device, token);
-        var key = Pushboard.Unique("key");
+        var key = PushboardClient.Unique("key");
         var body = new { target = new { deviceIds = new[] { device } }, notification = new { title = "once" } };
 
         var first = await Post(body, key);
@@ -54,7 +54,7 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     public async Task A_payload_just_under_the_limit_is_accepted()
     {
         using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
-            new { target = new { deviceIds = new[] { Pushboard.Unique("nobody") } }, data = new { blob = new string('x', 4000) } });
+            new { target = new { deviceIds = new[] { PushboardClient.Unique("nobody") } }, data = new { blob = new string('x', 4000) } });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
@@ -126,7 +126,7 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add((await _pushboard.SendAsync(new { target = new { topic = Pushboard.Unique("t") }, data = new { i = i.ToString() } }))["id"].Text());
+            ids.Add((await _pushboard.SendAsync(new { target = new { topic = PushboardClient.Unique("t") }, data = new { i = i.ToString() } }))["id"].Text());
         }
 
         var seen = new List<string>();

@@ -27,7 +27,7 @@ public sealed class ReplicatedCollection : ICollectionFixture<ReplicatedAppFixtu
 [Collection(ReplicatedCollection.Name)]
 public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
 {
-    private readonly Pushboard _pushboard = new(fixture);
+    private readonly PushboardClient _pushboard = new(fixture);
 
     [Fact]
     public async Task Two_replicas_share_a_broadcast_and_every_device_gets_exactly_one_message()
@@ -58,7 +58,7 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
             var id = accepted["id"].Text();
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
             {
-                while (Pushboard.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 300)
+                while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 300)
                 {
                     await Task.Delay(100, timeout.Token);
                 }

@@ -8,18 +8,18 @@ namespace Pushboard.NotificationApi.Tests;
 [Collection(NotificationApiCollection.Name)]
 public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
 {
-    private readonly Pushboard _pushboard = new(fixture);
+    private readonly PushboardClient _pushboard = new(fixture);
 
     [Fact]
     public async Task Device_ids_reach_each_device_once_and_an_unknown_id_is_a_failed_delivery()
     {
-        var devices = Enumerable.Range(0, 3).Select(_ => (Id: Pushboard.Unique("dev"), Token: Pushboard.Unique("token"))).ToList();
+        var devices = Enumerable.Range(0, 3).Select(_ => (Id: PushboardClient.Unique("dev"), Token: PushboardClient.Unique("token"))).ToList();
         foreach (var (id, token) in devices)
         {
             await _pushboard.RegisterAsync(id, token);
         }
 
-        var unknown = Pushboard.Unique("nobody");
+        var unknown = PushboardClient.Unique("nobody");
         var accepted = await _pushboard.SendAsync(new
         {
             target = new { deviceIds = devices.Select(d => d.Id).Append(unknown) },
@@ -29,7 +29,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
 
         Assert.Equal("completed", done["status"].Text());
-        Assert.Equal((4, 3, 1, 0), (Pushboard.Count(done, "targeted"), Pushboard.Count(done, "sent"), Pushboard.Count(done, "failed"), Pushboard.Count(done, "pending")));
+        Assert.Equal((4, 3, 1, 0), (PushboardClient.Count(done, "targeted"), PushboardClient.Count(done, "sent"), PushboardClient.Count(done, "failed"), PushboardClient.Count(done, "pending")));
         foreach (var (_, token) in devices)
         {
             var received = Assert.Single(await _pushboard.ReceivedAsync(token));
@@ -46,13 +46,13 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_user_target_reaches_only_that_users_active_devices()
     {
-        var user = Pushboard.Unique("user");
-        var (phone, tablet, lost) = (Pushboard.Unique("phone"), Pushboard.Unique("tablet"), Pushboard.Unique("lost"));
-        var sharedToken = Pushboard.Unique("token");
+        var user = PushboardClient.Unique("user");
+        var (phone, tablet, lost) = (PushboardClient.Unique("phone"), PushboardClient.Unique("tablet"), PushboardClient.Unique("lost"));
+        var sharedToken = PushboardClient.Unique("token");
         await _pushboard.RegisterAsync(lost, sharedToken, user);
-        await _pushboard.RegisterAsync(phone, Pushboard.Unique("token"), user);
+        await _pushboard.RegisterAsync(phone, PushboardClient.Unique("token"), user);
         await _pushboard.RegisterAsync(tablet, sharedToken, user);
-        await _pushboard.RegisterAsync(Pushboard.Unique("other"), Pushboard.Unique("token"), Pushboard.Unique("user"));
+        await _pushboard.RegisterAsync(PushboardClient.Unique("other"), PushboardClient.Unique("token"), PushboardClient.Unique("user"));
 
         var accepted = await _pushboard.SendAsync(new { target = new { userId = user }, data = new { kind = "ping" } });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
@@ -67,7 +67,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_topic_target_is_one_topic_message()
     {
-        var topic = Pushboard.Unique("news");
+        var topic = PushboardClient.Unique("news");
 
         var accepted = await _pushboard.SendAsync(new { target = new { topic }, notification = new { title = "Breaking" }, priority = "high", ttlSeconds = 600 });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
@@ -85,7 +85,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_broadcast_reaches_every_active_device()
     {
-        var devices = Enumerable.Range(0, 5).Select(_ => (Id: Pushboard.Unique("all"), Token: Pushboard.Unique("token"))).ToList();
+        var devices = Enumerable.Range(0, 5).Select(_ => (Id: PushboardClient.Unique("all"), Token: PushboardClient.Unique("token"))).ToList();
         foreach (var (id, token) in devices)
         {
             await _pushboard.RegisterAsync(id, token);
@@ -97,7 +97,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var deliveries = (await _pushboard.DeliveriesAsync(accepted["id"].Text())).ToDictionary(d => d["deviceId"].Text());
         Assert.All(devices, device => Assert.Equal("sent", deliveries[device.Id]["status"].Text()));
         Assert.All(devices, device => Assert.Single(deliveries.Values, d => d["deviceId"].Text() == device.Id));
-        Assert.Equal(0, Pushboard.Count(done, "pending"));
+        Assert.Equal(0, PushboardClient.Count(done, "pending"));
     }
 
     [Theory]
@@ -106,15 +106,15 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [InlineData("mismatch-", "SENDER_ID_MISMATCH", "sender_id_mismatch")]
     public async Task A_dead_token_ends_invalid_and_DeviceApi_marks_the_device_invalid(string tokenPrefix, string fcmError, string invalidReason)
     {
-        var device = Pushboard.Unique("dead");
-        await _pushboard.RegisterAsync(device, Pushboard.Unique(tokenPrefix.TrimEnd('-')).Insert(0, tokenPrefix));
+        var device = PushboardClient.Unique("dead");
+        await _pushboard.RegisterAsync(device, PushboardClient.Unique(tokenPrefix.TrimEnd('-')).Insert(0, tokenPrefix));
 
         var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
 
         var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
         Assert.Equal(("invalid_token", fcmError, 1), (delivery["status"].Text(), delivery["error"].Text(), (int)delivery["attempts"]!));
-        Assert.Equal(1, Pushboard.Count(done, "invalidToken"));
+        Assert.Equal(1, PushboardClient.Count(done, "invalidToken"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         JsonObject state;
         do
@@ -129,8 +129,8 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_third_party_auth_error_fails_the_delivery_and_keeps_the_token()
     {
-        var device = Pushboard.Unique("apns");
-        await _pushboard.RegisterAsync(device, Pushboard.Unique("thirdpartyauth"));
+        var device = PushboardClient.Unique("apns");
+        await _pushboard.RegisterAsync(device, PushboardClient.Unique("thirdpartyauth"));
 
         var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, notification = new { title = "x" } });
         await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
@@ -144,7 +144,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task Unavailable_and_quota_answers_are_retried_until_every_delivery_is_sent()
     {
-        var devices = Enumerable.Range(0, 10).Select(_ => (Id: Pushboard.Unique("retry"), Token: Pushboard.Unique("token"))).ToList();
+        var devices = Enumerable.Range(0, 10).Select(_ => (Id: PushboardClient.Unique("retry"), Token: PushboardClient.Unique("token"))).ToList();
         foreach (var (id, token) in devices)
         {
             await _pushboard.RegisterAsync(id, token);
@@ -159,7 +159,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
             var deliveries = await _pushboard.DeliveriesAsync(accepted["id"].Text());
             Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
             Assert.True(deliveries.Sum(d => (int)d["attempts"]!) > devices.Count, "some sends were retried");
-            Assert.Equal(10, Pushboard.Count(done, "sent"));
+            Assert.Equal(10, PushboardClient.Count(done, "sent"));
             Assert.All(devices, device => Assert.Single(_pushboard.ReceivedAsync(device.Token).GetAwaiter().GetResult()));
         }
         finally
@@ -171,11 +171,11 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_target_nobody_matches_fails_with_a_reason()
     {
-        var accepted = await _pushboard.SendAsync(new { target = new { userId = Pushboard.Unique("ghost") }, data = new { a = "b" } });
+        var accepted = await _pushboard.SendAsync(new { target = new { userId = PushboardClient.Unique("ghost") }, data = new { a = "b" } });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
 
         Assert.Equal("failed", done["status"].Text());
-        Assert.Equal(0, Pushboard.Count(done, "targeted"));
+        Assert.Equal(0, PushboardClient.Count(done, "targeted"));
         Assert.False(string.IsNullOrEmpty(done["failureReason"].Text()));
     }
 

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Pushboard.Tests;
+
+namespace Pushboard.Reliability.Tests;
+
+[Collection(ReliabilityCollection.Name)]
+public sealed class FaultTests(PushboardAppFixture fixture) : IDisposable
+{
+    private readonly PushboardClient _pushboard = new(fixture);
+
+    [Fact]
+    public async Task An_fcm_storm_ends_with_every_delivery_sent_and_no_retry_before_its_retry_after()
+    {
+        var tokens = new List<string>();
+        var deviceIds = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var (id, token) = (PushboardClient.Unique("storm"), PushboardClient.Unique("token"));
+            await _pushboard.RegisterAsync(id, token);
+            (deviceIds, tokens) = ([.. deviceIds, id], [.. tokens, token]);
+        }
+
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate503 = 0.3, rate429 = 0.1, retryAfterSeconds = 2 })).EnsureSuccessStatusCode();
+        try
+        {
+            var accepted = await _pushboard.SendAsync(new { target = new { deviceIds }, notification = new { title = "storm" } });
+            var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+            Assert.Equal(100, PushboardClient.Count(done, "sent"));
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        var retried = 0;
+        foreach (var token in tokens)
+        {
+            var attempts = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>($"/emulator/requests?token={token}"))!["items"]!.AsArray()
+                .Select(a => (At: DateTime.Parse(a!["receivedAt"].Text(), null, System.Globalization.DateTimeStyles.RoundtripKind), Outcome: a["outcome"].Text()))
+                .OrderBy(a => a.At)
+                .ToList();
+            Assert.Equal("OK", attempts[^1].Outcome);
+            Assert.Single(attempts, a => a.Outcome == "OK");
+            for (var i = 1; i < attempts.Count; i++)
+            {
+                retried++;
+                Assert.True(attempts[i].At - attempts[i - 1].At >= TimeSpan.FromSeconds(1.95),
+                    $"retry of {token} after {(attempts[i].At - attempts[i - 1].At).TotalMilliseconds} ms, before Retry-After: 2");
+            }
+        }
+
+        Assert.True(retried > 10, "the storm made the sender retry");
+    }
+
+    [Fact]
+    public async Task With_DeviceApi_stopped_notifications_are_accepted_and_delivered_once_it_returns()
+    {
+        var (device, token) = (PushboardClient.Unique("outage"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+
+        await fixture.StopAsync("deviceapi");
+        JsonObject accepted;
+        try
+        {
+            accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, notification = new { title = "later" } });
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.NotEqual("completed", (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{accepted["id"].Text()}"))!["status"].Text());
+        }
+        finally
+        {
+            await fixture.StartAsync("deviceapi");
+        }
+
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+        Assert.Equal(1, PushboardClient.Count(done, "sent"));
+        Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task NotificationApi_killed_mid_broadcast_and_started_again_loses_nothing()
+    {
+        const int devices = 20_000;
+        await using (var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb")))
+        {
+            await connection.OpenAsync();
+            await using var seed = new NpgsqlCommand(
+                """
+                INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
+                SELECT 'kill-' || lpad(i::text, 6, '0'), 'kill-token-' || i, 'android', 'active', now(), now(), now(), now()
+                FROM generate_series(1, $1) AS i
+                """, connection);
+            seed.Parameters.Add(new NpgsqlParameter { Value = devices });
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 2 })).EnsureSuccessStatusCode();
+        var accepted = await _pushboard.SendAsync(new { target = new { all = true }, data = new { wave = "kill" } });
+        var id = accepted["id"].Text();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 1000)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+
+        await fixture.KillAsync("notificationapi");
+        await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        await fixture.StartAsync("notificationapi");
+        var done = await _pushboard.WaitUntilFinishedAsync(id);
+
+        var deliveries = await _pushboard.DeliveriesAsync(id);
+        Assert.Equal("completed", done["status"].Text());
+        Assert.Equal(0, PushboardClient.Count(done, "pending"));
+        Assert.All(deliveries, d => Assert.Equal("sent", d["status"].Text()));
+        Assert.Equal(devices, deliveries.Count(d => d["deviceId"].Text().StartsWith("kill-", StringComparison.Ordinal)));
+        var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
+        Assert.InRange((int)stats["accepted"]! - deliveries.Count, 0, 8 * 100);
+    }
+
+    public void Dispose() => _pushboard.Dispose();
+}

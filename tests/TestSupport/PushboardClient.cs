@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Pushboard.Tests;
+
+// Calls a test needs: register devices in DeviceApi, send through NotificationApi, read the emulator.
+public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
+{
+    private static readonly TimeSpan CompletionTimeout = TimeSpan.FromMinutes(4);
+    private readonly HttpClient _devices = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+    private readonly HttpClient _deviceAdmin = fixture.CreateAdminClient("deviceapi");
+    private readonly HttpClient _emulator = new() { BaseAddress = new Uri($"http://localhost:{fixture.FcmEmulatorPort}") };
+
+    public HttpClient Notifications { get; } = fixture.CreateAdminClient("notificationapi");
+
+    public HttpClient Emulator => _emulator;
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    public async Task RegisterAsync(string deviceId, string token, string? userId = null)
+    {
+        using var response = await _devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "android", userId });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonObject> DeviceAsync(string deviceId) =>
+        (await _deviceAdmin.GetFromJsonAsync<JsonObject>($"/api/devices/{deviceId}"))!;
+
+    public async Task<JsonObject> SendAsync(object request)
+    {
+        using var response = await Notifications.PostAsJsonAsync("/api/notifications", request);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public async Task<JsonObject> WaitUntilFinishedAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(CompletionTimeout);
+        while (true)
+        {
+            var notification = (await Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!;
+            if ((string?)notification["status"] is "completed" or "failed")
+            {
+                return notification;
+            }
+
+            await Task.Delay(250, timeout.Token);
+        }
+    }
+
+    public async Task<List<JsonObject>> DeliveriesAsync(string id)
+    {
+        var deliveries = new List<JsonObject>();
+        string? next = null;
+        do
+        {
+            var page = (await Notifications.GetFromJsonAsync<JsonObject>(
+                $"/api/notifications/{id}/deliveries?limit=500" + (next is null ? "" : "&after=" + next)))!;
+            deliveries.AddRange(page["items"]!.AsArray().Select(item => item!.AsObject()));
+            next = (string?)page["next"];
+        }
+        while (next is not null);
+        return deliveries;
+    }
+
+    public async Task<List<JsonObject>> ReceivedAsync(string? token = null, string? topic = null)
+    {
+        var query = token is not null ? $"token={Uri.EscapeDataString(token)}" : $"topic={Uri.EscapeDataString(topic!)}";
+        var page = (await _emulator.GetFromJsonAsync<JsonObject>($"/emulator/messages?{query}&limit=1000"))!;
+        return [.. page["items"]!.AsArray().Select(item => item!["message"]!.AsObject())];
+    }
+
+    public static int Count(JsonObject notification, string name) => (int)notification["counts"]![name]!;
+
+    public void Dispose()
+    {
+        _devices.Dispose();
+        _deviceAdmin.Dispose();
+        _emulator.Dispose();
+        Notifications.Dispose();
+    }
+}
+
+public static class JsonExtensions
+{
+    public static string Text(this JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : "";
+}
