@@ -125,9 +125,9 @@ public static partial class NotificationValidation
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     private static partial Regex DeviceIdPattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9-_.~%]{1,900}$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9-_.~%]{1,900}\z")]
     private static partial Regex TopicPattern();
 }

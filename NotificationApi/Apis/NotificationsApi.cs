@@ -17,6 +17,11 @@ public static class NotificationsApi
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
     private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+    // Strict numbers: "ttlSeconds": "60" is a bad request, not 60.
+    private static readonly JsonSerializerOptions RequestJsonOptions = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
     private static readonly JsonSerializerOptions TargetJsonOptions = new(JsonSerializerOptions.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -44,11 +49,21 @@ public static class NotificationsApi
         }
 
         using var body = new MemoryStream();
-        await httpRequest.Body.CopyToAsync(body, cancellationToken);
+        try
+        {
+            await httpRequest.Body.CopyToAsync(body, cancellationToken);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return Results.Problem(statusCode: exception.StatusCode, detail: exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"The request body exceeds {ApplicationServicesExtensions.MaxRequestBodyBytes / 1024} KB."
+                : "The request body could not be read.");
+        }
+
         SendNotificationRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<SendNotificationRequest>(body.ToArray(), JsonSerializerOptions.Web);
+            request = JsonSerializer.Deserialize<SendNotificationRequest>(body.ToArray(), RequestJsonOptions);
         }
         catch (JsonException exception)
         {
