@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.Tests;
+
+namespace Pushboard.Reliability.Tests;
+
+[Collection(ReliabilityCollection.Name)]
+public sealed class SecurityTests(PushboardAppFixture fixture)
+{
+    [Fact]
+    public async Task No_key_token_or_service_account_secret_reaches_the_logs_or_problem_details()
+    {
+        using var watching = new CancellationTokenSource();
+        var logs = WatchLogs(await InstanceIdsAsync(["deviceapi", "notificationapi", "web", "fcm-emulator"]), watching.Token);
+        using var client = new PushboardClient(fixture);
+        var (device, token) = (PushboardClient.Unique("secret"), "unregistered-" + PushboardClient.Unique("token"));
+        await client.RegisterAsync(device, token);
+        var accepted = await client.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } });
+        await client.WaitUntilFinishedAsync(accepted["id"].Text());
+        using var wrongKey = fixture.CreateClient("deviceapi", fixture.AdminApiKey + "x");
+        var problem = await (await wrongKey.GetAsync($"/api/devices/{device}")).Content.ReadAsStringAsync();
+        await Task.Delay(3000);
+        await watching.CancelAsync();
+        var text = string.Join("\n", await Task.WhenAll(logs));
+
+        Assert.Contains(token[^6..], text);
+        foreach (var secret in new[] { fixture.AdminApiKey, fixture.AppApiKey, token, "PRIVATE KEY" })
+        {
+            Assert.DoesNotContain(secret, text);
+            Assert.DoesNotContain(secret, problem);
+        }
+    }
+
+    [Fact]
+    public async Task The_emulator_postgres_and_redis_listen_on_loopback_only()
+    {
+        var listening = await RunAsync("ss", "-ltnH");
+
+        foreach (var port in new[] { fixture.PostgresPort, fixture.RedisPort, fixture.FcmEmulatorPort })
+        {
+            var sockets = listening.Split('\n').Where(line => line.Contains($":{port} ")).ToList();
+            Assert.NotEmpty(sockets);
+            Assert.All(sockets, socket => Assert.Matches(@"\s(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):" + port + @"\s", socket));
+        }
+    }
+
+    [Theory]
+    [InlineData("DeviceApi", "admin-api-key")]
+    [InlineData("NotificationApi", "admin-api-key")]
+    [InlineData("Web", "admin-api-key")]
+    public async Task In_production_a_service_refuses_to_start_without_its_keys(string service, string parameter)
+    {
+        var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", service, "bin", "Debug", "net10.0", service + ".dll"));
+        var startInfo = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment["ConnectionStrings__devicesdb"] = await fixture.ConnectionStringOf("devicesdb");
+        startInfo.Environment["ConnectionStrings__notificationsdb"] = await fixture.ConnectionStringOf("notificationsdb");
+        startInfo.Environment["ConnectionStrings__cache"] = await fixture.ConnectionStringOf("cache");
+        startInfo.Environment["Fcm__ServiceAccountJson"] = "{}";
+        using var process = Process.Start(startInfo)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(parameter, await output + await error);
+    }
+
+    // Resource logs are kept per running instance (e.g. "deviceapi-abc123"), not per model name.
+    private async Task<string[]> InstanceIdsAsync(string[] resources)
+    {
+        var ids = new HashSet<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await foreach (var update in fixture.App.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                if (resources.Contains(update.Resource.Name) && ids.Add(update.ResourceId) && ids.Count == resources.Length)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return [.. ids];
+    }
+
+    // Collects what the resources log from now on, until the token is cancelled.
+    private Task<string>[] WatchLogs(string[] resources, CancellationToken cancellationToken)
+    {
+        var loggers = fixture.App.Services.GetRequiredService<ResourceLoggerService>();
+        return [.. resources.Select(async resource =>
+        {
+            var text = new System.Text.StringBuilder();
+            try
+            {
+                await foreach (var batch in loggers.WatchAsync(resource).WithCancellation(cancellationToken))
+                {
+                    foreach (var line in batch)
+                    {
+                        text.AppendLine(line.Content);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return text.ToString();
+        })];
+    }
+
+    private static async Task<string> RunAsync(string program, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+}
