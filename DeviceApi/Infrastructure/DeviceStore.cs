@@ -1,4 +1,5 @@
 using Npgsql;
+using Pushboard.Contracts;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Pushboard.Contracts;
 using Pushboard.NotificationApi.Sending;
 
 namespace Pushboard.NotificationApi.Apis;
 
 // The checks of API.md, every bad field reported at once.
-public static partial class NotificationValidation
+public static class NotificationValidation
 {
     public const int MaxDeviceIds = 1000;
     public const long MaxTtlSeconds = 2_419_200;
@@ -99,7 +99,7 @@ public static partial class NotificationValidation
             {
                 add("target.deviceIds", $"deviceIds must hold 1–{MaxDeviceIds} ids.");
             }
-            else if (deviceIds.Any(id => id is null || !DeviceIdPattern().IsMatch(id)))
+            else if (deviceIds.Any(id => id is null || !ApiPatterns.DeviceId().IsMatch(id)))
             {
                 add("target.deviceIds", "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'.");
             }
@@ -114,7 +114,7 @@ public static partial class NotificationValidation
             add("target.userId", "userId must be 1–256 characters without control characters.");
         }
 
-        if (target.Topic is { } topic && !TopicPattern().IsMatch(topic))
+        if (target.Topic is { } topic && !ApiPatterns.Topic().IsMatch(topic))
         {
             add("target.topic", "topic must match [a-zA-Z0-9-_.~%]{1,900}.");
         }
@@ -124,10 +124,4 @@ public static partial class NotificationValidation
             add("target.all", "all must be true when given.");
         }
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
-    private static partial Regex DeviceIdPattern();
-
-    [GeneratedRegex(@"^[a-zA-Z0-9-_.~%]{1,900}\z")]
-    private static partial Regex TopicPattern();
 }

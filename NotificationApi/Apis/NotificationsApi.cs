@@ -60,10 +60,11 @@ public static class NotificationsApi
                 : "The request body could not be read.");
         }
 
+        var bodyBytes = body.ToArray();
         SendNotificationRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<SendNotificationRequest>(body.ToArray(), RequestJsonOptions);
+            request = JsonSerializer.Deserialize<SendNotificationRequest>(bodyBytes, RequestJsonOptions);
         }
         catch (JsonException exception)
         {
@@ -81,7 +82,7 @@ public static class NotificationsApi
             return Results.ValidationProblem(errors, detail: string.Join(" ", errors.SelectMany(e => e.Value)));
         }
 
-        var requestHash = Convert.ToHexString(SHA256.HashData(body.ToArray()));
+        var requestHash = Convert.ToHexString(SHA256.HashData(bodyBytes));
         var key = idempotencyKey.Length > 0 ? idempotencyKey : null;
         if (key is not null && await FindReplayAsync(db, key, time, cancellationToken) is { } earlier)
         {
@@ -160,11 +161,9 @@ public static class NotificationsApi
         }
 
         var page = await query.OrderByDescending(n => n.Id).Take(take + 1).ToListAsync(cancellationToken);
-        var items = new List<NotificationResponse>();
-        foreach (var notification in page.Take(take))
-        {
-            items.Add(await ToResponseAsync(db, notification, cancellationToken));
-        }
+        var shown = page.Take(take).ToList();
+        var counts = await CountsAsync(db, [.. shown.Select(n => n.Id)], cancellationToken);
+        var items = shown.Select(notification => ToResponse(notification, counts)).ToList();
 
         return Results.Ok(new Page<NotificationResponse>(items, page.Count > take ? PageCursor.Encode(page[take - 1].Id.ToString()) : null));
     }
@@ -219,14 +218,25 @@ public static class NotificationsApi
         return Results.Ok(new Page<DeviceDeliveryResponse>(items, null));
     }
 
-    private static async Task<NotificationResponse> ToResponseAsync(NotificationsDbContext db, Notification notification, CancellationToken cancellationToken)
+    private static async Task<NotificationResponse> ToResponseAsync(NotificationsDbContext db, Notification notification, CancellationToken cancellationToken) =>
+        ToResponse(notification, await CountsAsync(db, [notification.Id], cancellationToken));
+
+    // Delivery counts of a page of notifications, in one grouped query.
+    private static async Task<ILookup<Guid, (string Status, int Count)>> CountsAsync(
+        NotificationsDbContext db, IReadOnlyList<Guid> notificationIds, CancellationToken cancellationToken)
     {
-        var counts = await db.Deliveries.AsNoTracking()
-            .Where(d => d.NotificationId == notification.Id)
-            .GroupBy(d => d.Status)
-            .Select(group => new { Status = group.Key, Count = group.Count() })
-            .ToDictionaryAsync(group => group.Status, group => group.Count, cancellationToken);
-        int Count(string status) => counts.GetValueOrDefault(status);
+        var rows = await db.Deliveries.AsNoTracking()
+            .Where(d => notificationIds.Contains(d.NotificationId))
+            .GroupBy(d => new { d.NotificationId, d.Status })
+            .Select(group => new { group.Key.NotificationId, group.Key.Status, Count = group.Count() })
+            .ToListAsync(cancellationToken);
+        return rows.ToLookup(row => row.NotificationId, row => (row.Status, row.Count));
+    }
+
+    private static NotificationResponse ToResponse(Notification notification, ILookup<Guid, (string Status, int Count)> counts)
+    {
+        var byStatus = counts[notification.Id].ToDictionary(c => c.Status, c => c.Count);
+        int Count(string status) => byStatus.GetValueOrDefault(status);
         using var target = JsonDocument.Parse(notification.TargetJson);
         return new NotificationResponse(
             notification.Id,
@@ -235,7 +245,7 @@ public static class NotificationsApi
             notification.CompletedAt,
             notification.FailureReason,
             target.RootElement.Clone(),
-            new NotificationCounts(counts.Values.Sum(), Count(DeliveryStatus.Sent), Count(DeliveryStatus.Failed),
+            new NotificationCounts(byStatus.Values.Sum(), Count(DeliveryStatus.Sent), Count(DeliveryStatus.Failed),
                 Count(DeliveryStatus.InvalidToken), Count(DeliveryStatus.Pending)));
     }
 

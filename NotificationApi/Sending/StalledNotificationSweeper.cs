@@ -41,14 +41,17 @@ public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scop
             .ToListAsync(cancellationToken);
         foreach (var notification in stalled)
         {
-            var pending = db.Deliveries.Where(d => d.NotificationId == notification.Id && d.Status == DeliveryStatus.Pending);
             if (notification.ResolvedAt is null)
             {
                 await queue.EnqueueResolveAsync(notification.Id, null);
             }
-            else if (await pending.AnyAsync(cancellationToken))
+            else if (await db.Deliveries
+                .Where(d => d.NotificationId == notification.Id && d.Status == DeliveryStatus.Pending)
+                .GroupBy(d => d.NotificationId)
+                .Select(group => new { First = group.Min(d => d.Id), Last = group.Max(d => d.Id) })
+                .SingleOrDefaultAsync(cancellationToken) is { } pending)
             {
-                await queue.EnqueueSendAsync(notification.Id, await pending.MinAsync(d => d.Id, cancellationToken), await pending.MaxAsync(d => d.Id, cancellationToken), null);
+                await queue.EnqueueSendAsync(notification.Id, pending.First, pending.Last, null);
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Pushboard.Contracts;
 using Pushboard.NotificationApi.Apis;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Pushboard.Contracts;
 
 namespace Pushboard.Web.Services;
 
@@ -9,7 +9,7 @@ public sealed class DataPair
 }
 
 // The compose form, checked with the rules and messages of NotificationApi before it is sent.
-public sealed partial class ComposeModel
+public sealed class ComposeModel
 {
     public string TargetKind { get; set; } = "deviceIds";
     public string? TargetValue { get; set; }
@@ -31,13 +31,13 @@ public sealed partial class ComposeModel
             case "deviceIds" when DeviceIds.Count is 0 or > 1000:
                 errors["target.deviceIds"] = ["deviceIds must hold 1–1000 ids."];
                 break;
-            case "deviceIds" when DeviceIds.Any(id => !DeviceIdPattern().IsMatch(id)):
+            case "deviceIds" when DeviceIds.Any(id => !ApiPatterns.DeviceId().IsMatch(id)):
                 errors["target.deviceIds"] = ["Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'."];
                 break;
             case "userId" when string.IsNullOrWhiteSpace(TargetValue):
                 errors["target.userId"] = ["userId must be 1–256 characters without control characters."];
                 break;
-            case "topic" when TargetValue is null || !TopicPattern().IsMatch(TargetValue):
+            case "topic" when TargetValue is null || !ApiPatterns.Topic().IsMatch(TargetValue):
                 errors["target.topic"] = ["topic must match [a-zA-Z0-9-_.~%]{1,900}."];
                 break;
         }
@@ -83,10 +83,4 @@ public sealed partial class ComposeModel
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
-    private static partial Regex DeviceIdPattern();
-
-    [GeneratedRegex(@"^[a-zA-Z0-9-_.~%]{1,900}\z")]
-    private static partial Regex TopicPattern();
 }

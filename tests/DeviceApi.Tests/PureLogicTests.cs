@@ -1,3 +1,4 @@
+using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
 using Pushboard.DeviceApi.Model;
 

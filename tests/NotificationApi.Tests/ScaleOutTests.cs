@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Npgsql;
 using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
@@ -33,7 +31,7 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
     public async Task Two_replicas_share_a_broadcast_and_every_device_gets_exactly_one_message()
     {
         await _pushboard.Emulator.DeleteAsync("/emulator/messages");
-        var tokens = await SeedDevicesAsync("share", 3000);
+        var tokens = await fixture.SeedDevicesAsync("share", 3000);
 
         var accepted = await _pushboard.SendAsync(new { target = new { all = true }, notification = new { title = "to all" } });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
@@ -49,7 +47,7 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_replica_killed_mid_broadcast_loses_nothing()
     {
-        await SeedDevicesAsync("crash", 4000);
+        await fixture.SeedDevicesAsync("crash", 4000);
         (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 5 })).EnsureSuccessStatusCode();
         await _pushboard.Emulator.DeleteAsync("/emulator/messages");
         try
@@ -64,7 +62,7 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
                 }
             }
 
-            await KillOneReplicaAsync();
+            await fixture.KillAsync("notificationapi");
             await _pushboard.Emulator.DeleteAsync("/emulator/faults");
             var done = await _pushboard.WaitUntilFinishedAsync(id);
 
@@ -80,50 +78,6 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
             await _pushboard.Emulator.DeleteAsync("/emulator/faults");
         }
     }
-
-    private async Task<List<string>> SeedDevicesAsync(string prefix, int count)
-    {
-        await using var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb"));
-        await connection.OpenAsync();
-        await using var insert = new NpgsqlCommand(
-            """
-            INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
-            SELECT $1 || '-' || lpad(i::text, 6, '0'), $1 || '-token-' || i, 'android', 'active', now(), now(), now(), now()
-            FROM generate_series(1, $2) AS i
-            """, connection);
-        insert.Parameters.Add(new NpgsqlParameter { Value = prefix });
-        insert.Parameters.Add(new NpgsqlParameter { Value = count });
-        await insert.ExecuteNonQueryAsync();
-        return [.. Enumerable.Range(1, count).Select(i => $"{prefix}-token-{i}")];
-    }
-
-    // SIGKILL one replica's process: no graceful shutdown, its claimed work items stay pending in the consumer group.
-    private async Task KillOneReplicaAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await using var events = fixture.App.ResourceNotifications.WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
-        var pids = new HashSet<int>();
-        while (pids.Count < 2 && await events.MoveNextAsync())
-        {
-            var snapshot = events.Current;
-            if (snapshot.Resource.Name == "notificationapi"
-                && snapshot.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid)
-            {
-                pids.Add(pid);
-            }
-        }
-
-        var launcher = pids.First();
-        foreach (var child in Children(launcher).Append(launcher))
-        {
-            Process.GetProcessById(child).Kill();
-        }
-    }
-
-    private static IEnumerable<int> Children(int pid) =>
-        File.Exists($"/proc/{pid}/task/{pid}/children")
-            ? File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
-            : [];
 
     public void Dispose() => _pushboard.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using Pushboard.Tests;
 
 namespace Pushboard.Reliability.Tests;
@@ -83,18 +82,7 @@ public sealed class FaultTests(PushboardAppFixture fixture) : IDisposable
     public async Task NotificationApi_killed_mid_broadcast_and_started_again_loses_nothing()
     {
         const int devices = 20_000;
-        await using (var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb")))
-        {
-            await connection.OpenAsync();
-            await using var seed = new NpgsqlCommand(
-                """
-                INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
-                SELECT 'kill-' || lpad(i::text, 6, '0'), 'kill-token-' || i, 'android', 'active', now(), now(), now(), now()
-                FROM generate_series(1, $1) AS i
-                """, connection);
-            seed.Parameters.Add(new NpgsqlParameter { Value = devices });
-            await seed.ExecuteNonQueryAsync();
-        }
+        await fixture.SeedDevicesAsync("kill", devices);
 
         await _pushboard.Emulator.DeleteAsync("/emulator/messages");
         (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 2 })).EnsureSuccessStatusCode();

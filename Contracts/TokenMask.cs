@@ -1,4 +1,4 @@
-namespace Pushboard.DeviceApi.Model;
+namespace Pushboard.Contracts;
 
 // FCM tokens are credentials for pushing to a device: logs and traces only ever see their last 6 characters.
 public static class TokenMask
