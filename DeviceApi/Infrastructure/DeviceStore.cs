@@ -9,8 +9,9 @@ public sealed record DeviceRegistration(string FcmToken, string Platform, string
 public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
 
 // The request paths of the registry as single SQL statements on a pooled connection: one round trip each.
-// Token ownership lives in the statements: the device that takes a token releases it from its holder in the
-// same statement; writers of one token take turns (an advisory lock), and the unique index on the token guards the rest.
+// Token ownership lives in the statements and the unique index on the token: a write whose token another device holds
+// is refused by the index and runs again taking the token from its holder in the same statement, behind a per-token
+// lock so that writers of one token take turns.
 public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<DeviceStore> logger)
 {
     private const string Columns =
@@ -34,24 +35,38 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
         release AS (SELECT count(*) AS taken FROM released)
         """;
 
-    private const string RegisterSql = $"""
-        WITH {ReleaseToken}
+    private const string InsertDevice = $"""
         INSERT INTO devices AS d ({Columns})
-        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3 FROM release
+        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3
+        """;
+
+    private const string OnDeviceConflict = """
         ON CONFLICT (device_id) DO UPDATE SET
             fcm_token = excluded.fcm_token, platform = excluded.platform, user_id = excluded.user_id,
             app_version = excluded.app_version, locale = excluded.locale, status = 'active', invalid_reason = NULL,
             updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at,
             token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END
+        """;
+
+    private const string UpdateToken = """
+        UPDATE devices SET fcm_token = $2, status = 'active', invalid_reason = NULL,
+            updated_at = $3, token_updated_at = $3, last_seen_at = $3
+        """;
+
+    private const string RegisterSql = $"{InsertDevice} {OnDeviceConflict} RETURNING {Columns}, xmax = 0, 0::bigint";
+
+    private const string RegisterTakingTokenSql = $"""
+        WITH {ReleaseToken}
+        {InsertDevice} FROM release
+        {OnDeviceConflict}
         RETURNING {Columns}, xmax = 0, (SELECT taken FROM release)
         """;
 
-    private const string RefreshTokenSql = $"""
+    private const string RefreshTokenSql = $"{UpdateToken} WHERE device_id = $1 RETURNING {Columns}, false, 0::bigint";
+
+    private const string RefreshTokenTakingTokenSql = $"""
         WITH {ReleaseToken}
-        UPDATE devices SET fcm_token = $2, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3
-        FROM release
-        WHERE device_id = $1
+        {UpdateToken} FROM release WHERE device_id = $1
         RETURNING {Columns}, false, release.taken
         """;
 
@@ -63,13 +78,13 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
 
     public async Task<(Device Device, bool Created)> RegisterAsync(string deviceId, DeviceRegistration registration, CancellationToken cancellationToken)
     {
-        var (device, created) = await WriteAsync(RegisterSql, deviceId, registration.FcmToken, registration, cancellationToken);
+        var (device, created) = await WriteAsync(RegisterSql, RegisterTakingTokenSql, deviceId, registration.FcmToken, registration, cancellationToken);
         return (device!, created);
     }
 
     public async Task<Device?> RefreshTokenAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
     {
-        var (device, _) = await WriteAsync(RefreshTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
+        var (device, _) = await WriteAsync(RefreshTokenSql, RefreshTokenTakingTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
         return device;
     }
 
@@ -138,44 +153,35 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    // The common write finds the token free or already the device's own: one plain statement, no lock. When another
+    // device holds the token, the unique index refuses it and the write runs again, this time taking the token.
     private async Task<(Device? Device, bool Created)> WriteAsync(
-        string sql, string deviceId, string fcmToken, DeviceRegistration? registration, CancellationToken cancellationToken)
+        string sql, string takingTokenSql, string deviceId, string fcmToken, DeviceRegistration? registration, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            AddParameters(command.Parameters, deviceId, fcmToken, registration);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
+        }
+        catch (PostgresException exception) when (IsRace(exception))
+        {
+            Log.WriteRetried(logger, deviceId, exception.SqlState, attempt: 1);
+        }
+
+        for (var attempt = 2; ; attempt++)
         {
             try
             {
                 await using var batch = dataSource.CreateBatch();
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTokenSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = fcmToken } } });
-                var command = new NpgsqlBatchCommand(sql);
+                var command = new NpgsqlBatchCommand(takingTokenSql);
                 batch.BatchCommands.Add(command);
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
-                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
-                command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = registration is not null });
-                if (registration is not null)
-                {
-                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
-                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.AppVersion, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-                    command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-                }
-
+                AddParameters(command.Parameters, deviceId, fcmToken, registration);
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 await reader.NextResultAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    return (null, false);
-                }
-
-                var device = ReadDevice(reader);
-                var created = reader.GetBoolean(12);
-                if (reader.GetInt64(13) > 0)
-                {
-                    Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
-                }
-
-                return (device, created);
+                return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
             }
             catch (PostgresException exception) when (IsRace(exception) && attempt < MaxAttempts)
             {
@@ -185,6 +191,39 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), timeProvider, cancellationToken);
             }
         }
+    }
+
+    private void AddParameters(NpgsqlParameterCollection parameters, string deviceId, string fcmToken, DeviceRegistration? registration)
+    {
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = registration is not null });
+        if (registration is not null)
+        {
+            parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
+            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.AppVersion, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+        }
+    }
+
+    private async Task<(Device? Device, bool Created)> ReadWrittenAsync(
+        NpgsqlDataReader reader, string deviceId, string fcmToken, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return (null, false);
+        }
+
+        var device = ReadDevice(reader);
+        var created = reader.GetBoolean(12);
+        if (reader.GetInt64(13) > 0)
+        {
+            Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
+        }
+
+        return (device, created);
     }
 
     private static bool IsRace(PostgresException exception) =>

@@ -3,7 +3,7 @@
 # Builds Release, starts its own postgres (initdb --no-locale in a temp folder) and redis-server on free ports,
 # runs DeviceApi.dll as in production (logging at Warning), seeds devices, runs each wrk scenario RUNS times,
 # prints the median req/s and p99, and stops everything it started.
-# Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 bench/deviceapi/run.sh
+# Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 WARMUP=30s bench/deviceapi/run.sh
 #        bench/deviceapi/run.sh --serve    (start and seed, then keep serving until Ctrl-C: for manual calls)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,12 +80,17 @@ fi
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f\n", v }'; }
 
+# Every run starts from the same table: no dead rows from the previous run left to autovacuum, no checkpoint due
+# (pgbench vacuums before its runs for the same reason).
+settle() { psql_devices -c "VACUUM ANALYZE devices" -c "CHECKPOINT"; }
+
 scenario() {
   local name=$1 script=$2 rps=() p99=()
   curl -sf -o /dev/null -H "X-Api-Key: $BENCH_ADMIN_KEY" "http://127.0.0.1:$api_port/api/devices/bench-device-00001"
-  BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d10s -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
+  BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d"${WARMUP:-30s}" -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
   for run in $(seq "$runs"); do
     local out
+    settle
     out=$(BENCH_RUN="$run" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
     if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "$name: non-2xx answers" >&2; exit 1; fi
     rps+=("$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")")
@@ -97,6 +102,7 @@ scenario() {
 }
 
 # What Postgres alone does at this moment (the machine is shared), for scale.
+settle
 printf 'reference: postgres alone (pgbench, 64 clients, 10 s, single-row UPDATE of devices): %s tps\n' \
   "$("$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c "$connections" -j "$threads" -T 10 -M prepared -f "$here/pgbench-update.sql" devicesdb 2>/dev/null \
      | awk '/^tps/ { printf "%.0f", $3 }')"
