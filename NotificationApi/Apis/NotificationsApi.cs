@@ -163,7 +163,7 @@ public static class NotificationsApi
         var page = await query.OrderByDescending(n => n.Id).Take(take + 1).ToListAsync(cancellationToken);
         var shown = page.Take(take).ToList();
         var counts = await CountsAsync(db, [.. shown.Select(n => n.Id)], cancellationToken);
-        var items = shown.Select(notification => ToResponse(notification, counts)).ToList();
+        var items = shown.Select(notification => ToResponse(notification, counts.GetValueOrDefault(notification.Id))).ToList();
 
         return Results.Ok(new Page<NotificationResponse>(items, page.Count > take ? PageCursor.Encode(page[take - 1].Id.ToString()) : null));
     }
@@ -219,24 +219,24 @@ public static class NotificationsApi
     }
 
     private static async Task<NotificationResponse> ToResponseAsync(NotificationsDbContext db, Notification notification, CancellationToken cancellationToken) =>
-        ToResponse(notification, await CountsAsync(db, [notification.Id], cancellationToken));
+        ToResponse(notification, (await CountsAsync(db, [notification.Id], cancellationToken)).GetValueOrDefault(notification.Id));
 
-    // Delivery counts of a page of notifications, in one grouped query.
-    private static async Task<ILookup<Guid, (string Status, int Count)>> CountsAsync(
-        NotificationsDbContext db, IReadOnlyList<Guid> notificationIds, CancellationToken cancellationToken)
-    {
-        var rows = await db.Deliveries.AsNoTracking()
-            .Where(d => notificationIds.Contains(d.NotificationId))
-            .GroupBy(d => new { d.NotificationId, d.Status })
-            .Select(group => new { group.Key.NotificationId, group.Key.Status, Count = group.Count() })
-            .ToListAsync(cancellationToken);
-        return rows.ToLookup(row => row.NotificationId, row => (row.Status, row.Count));
-    }
+    // The delivery counts of a page of notifications: the sums of their count shards, in one grouped query.
+    private static async Task<Dictionary<Guid, NotificationCounts>> CountsAsync(
+        NotificationsDbContext db, IReadOnlyList<Guid> notificationIds, CancellationToken cancellationToken) =>
+        await db.DeliveryCounts.AsNoTracking()
+            .Where(c => notificationIds.Contains(c.NotificationId))
+            .GroupBy(c => c.NotificationId)
+            .Select(shards => new
+            {
+                NotificationId = shards.Key,
+                Counts = new NotificationCounts(shards.Sum(c => c.Targeted), shards.Sum(c => c.Sent), shards.Sum(c => c.Failed),
+                    shards.Sum(c => c.InvalidToken), shards.Sum(c => c.Pending)),
+            })
+            .ToDictionaryAsync(row => row.NotificationId, row => row.Counts, cancellationToken);
 
-    private static NotificationResponse ToResponse(Notification notification, ILookup<Guid, (string Status, int Count)> counts)
+    private static NotificationResponse ToResponse(Notification notification, NotificationCounts? counts)
     {
-        var byStatus = counts[notification.Id].ToDictionary(c => c.Status, c => c.Count);
-        int Count(string status) => byStatus.GetValueOrDefault(status);
         using var target = JsonDocument.Parse(notification.TargetJson);
         return new NotificationResponse(
             notification.Id,
@@ -245,8 +245,7 @@ public static class NotificationsApi
             notification.CompletedAt,
             notification.FailureReason,
             target.RootElement.Clone(),
-            new NotificationCounts(byStatus.Values.Sum(), Count(DeliveryStatus.Sent), Count(DeliveryStatus.Failed),
-                Count(DeliveryStatus.InvalidToken), Count(DeliveryStatus.Pending)));
+            counts ?? new NotificationCounts(0, 0, 0, 0, 0));
     }
 
     private static IResult? ParseQuery(string? status, string? after, string? limit)

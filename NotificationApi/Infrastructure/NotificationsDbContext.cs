@@ -7,6 +7,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 {
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<DeliveryCount> DeliveryCounts => Set<DeliveryCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,6 +48,21 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             delivery.HasIndex(d => new { d.NotificationId, d.Id });
             delivery.HasIndex(d => new { d.DeviceId, d.Id });
             delivery.HasOne<Notification>().WithMany().HasForeignKey(d => d.NotificationId);
+        });
+
+        modelBuilder.Entity<DeliveryCount>(count =>
+        {
+            count.ToTable("delivery_counts");
+            count.HasKey(c => new { c.NotificationId, c.Shard });
+            count.Property(c => c.NotificationId).HasColumnName("notification_id");
+            count.Property(c => c.Shard).HasColumnName("shard");
+            count.Property(c => c.Targeted).HasColumnName("targeted");
+            count.Property(c => c.Pending).HasColumnName("pending");
+            count.Property(c => c.Sent).HasColumnName("sent");
+            count.Property(c => c.Failed).HasColumnName("failed");
+            count.Property(c => c.InvalidToken).HasColumnName("invalid_token");
+            count.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            count.HasOne<Notification>().WithMany().HasForeignKey(c => c.NotificationId);
         });
     }
 }

@@ -15,29 +15,36 @@ public sealed record PendingDelivery(long Id, string? DeviceId, string? Topic, s
 // Set-based SQL for the fan-out: one statement per page of deliveries, never a row at a time.
 public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 {
-    // Inserts a page of deliveries (a redelivered page inserts nothing twice) and returns the ids of the new pending ones.
-    public async Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var ids = await db.Database.SqlQueryRaw<long>(
+    // Inserts a page of deliveries (a redelivered page inserts nothing twice), counts the new ones on the notification
+    // in the same statement, and returns the ids of the new pending ones.
+    public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
+        db.Database.SqlQueryRaw<long>(
             """
-            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
-            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
-            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
-            WHERE d.topic IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.notification_id = @notification AND x.topic = d.topic)
-            ON CONFLICT (notification_id, device_id) DO NOTHING
-            RETURNING CASE WHEN status = 'pending' THEN id ELSE 0 END AS "Value"
+            WITH inserted AS (
+                INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
+                SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
+                FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
+                WHERE d.topic IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.notification_id = @notification AND x.topic = d.topic)
+                ON CONFLICT (notification_id, device_id) DO NOTHING
+                RETURNING id, status),
+            counted AS (
+                INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
+                SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
+                    count(*) FILTER (WHERE status = 'failed'), 0, @now
+                FROM inserted
+                ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                    targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed)
+            SELECT id AS "Value" FROM inserted WHERE status = 'pending'
             """,
             new NpgsqlParameter("notification", notificationId),
-            new NpgsqlParameter("now", now),
+            CountShard(),
+            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
             TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
             TextArray("topics", deliveries.Select(d => d.Topic)),
             TextArray("tokens", deliveries.Select(d => d.Token)),
             TextArray("statuses", deliveries.Select(d => d.Status)),
             TextArray("errors", deliveries.Select(d => d.Error)))
             .ToListAsync(cancellationToken);
-        return [.. ids.Where(id => id != 0)];
-    }
 
     public Task<List<PendingDelivery>> PendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
         db.Deliveries.AsNoTracking()
@@ -46,15 +53,27 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .Select(d => new PendingDelivery(d.Id, d.DeviceId, d.Topic, d.Token))
             .ToListAsync(cancellationToken);
 
-    public Task RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+    // Records send results of deliveries still pending (a redelivered range records nothing twice) and moves the
+    // notification's counts by the rows that changed, in the same statement.
+    public Task RecordAsync(Guid notificationId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
             """
-            UPDATE deliveries d
-            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now
-            FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
-            WHERE d.id = r.id AND d.status = 'pending'
+            WITH recorded AS (
+                UPDATE deliveries d
+                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now
+                FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
+                WHERE d.id = r.id AND d.status = 'pending'
+                RETURNING d.status)
+            INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
+            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
+                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now
+            FROM recorded
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
+                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token
             """,
             [
+                new NpgsqlParameter("notification", notificationId),
+                CountShard(),
                 new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
                 new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },
                 TextArray("statuses", results.Select(r => r.Status)),
@@ -63,10 +82,6 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 new NpgsqlParameter("attempts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = results.Select(r => r.Attempts).ToArray() },
             ],
             cancellationToken);
-
-    public Task<int> TouchAsync(Guid notificationId, CancellationToken cancellationToken) =>
-        db.Notifications.Where(n => n.Id == notificationId)
-            .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
     public Task StartSendingAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Queued)
@@ -81,7 +96,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         await db.Notifications.Where(n => n.Id == notificationId && n.ResolvedAt == null)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.ResolvedAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
         await db.Notifications
-            .Where(n => n.Id == notificationId && n.Status != NotificationStatus.Completed && !db.Deliveries.Any(d => d.NotificationId == notificationId))
+            .Where(n => n.Id == notificationId && n.Status != NotificationStatus.Completed
+                && db.DeliveryCounts.Where(c => c.NotificationId == notificationId).Sum(c => c.Targeted) == 0)
             .ExecuteUpdateAsync(n => n
                 .SetProperty(x => x.Status, NotificationStatus.Failed)
                 .SetProperty(x => x.FailureReason, "No device matched the target.")
@@ -94,12 +110,15 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         return db.Notifications
             .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Sending && n.ResolvedAt != null
-                && !db.Deliveries.Any(d => d.NotificationId == notificationId && d.Status == DeliveryStatus.Pending))
+                && db.DeliveryCounts.Where(c => c.NotificationId == notificationId).Sum(c => c.Pending) == 0)
             .ExecuteUpdateAsync(n => n
                 .SetProperty(x => x.Status, NotificationStatus.Completed)
                 .SetProperty(x => x.CompletedAt, now)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
     }
+
+    private static NpgsqlParameter CountShard() =>
+        new NpgsqlParameter<short>("shard", (short)Random.Shared.Next(DeliveryCount.Shards));
 
     private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.Select(v => (object?)v ?? DBNull.Value).ToArray() };

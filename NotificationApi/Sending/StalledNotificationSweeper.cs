@@ -35,7 +35,8 @@ public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scop
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var stalledBefore = (time.GetUtcNow() - StalledAfter).UtcDateTime;
         var stalled = await db.Notifications.AsNoTracking()
-            .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore)
+            .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
+                && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
             .Select(n => new { n.Id, n.ResolvedAt })
             .Take(100)
             .ToListAsync(cancellationToken);

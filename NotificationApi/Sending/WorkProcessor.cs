@@ -88,8 +88,6 @@ public sealed partial class WorkProcessor(
         {
             await queue.EnqueueSendAsync(notificationId, pendingIds.Min(), pendingIds.Max(), traceParent);
         }
-
-        await deliveries.TouchAsync(notificationId, cancellationToken);
     }
 
     private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, CancellationToken cancellationToken)
@@ -113,7 +111,7 @@ public sealed partial class WorkProcessor(
 
                 return DeliverySender.ToResult(delivery.Id, outcome, attempts);
             }));
-            await deliveries.RecordAsync(results, cancellationToken);
+            await deliveries.RecordAsync(notification.Id, results, cancellationToken);
             foreach (var result in results)
             {
                 if (result.Status == DeliveryStatus.Pending)
@@ -127,7 +125,6 @@ public sealed partial class WorkProcessor(
             }
         }
 
-        await deliveries.TouchAsync(notification.Id, cancellationToken);
         await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
         return !leftPending;
     }

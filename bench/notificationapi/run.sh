@@ -35,7 +35,7 @@ mkdir -p "$work/pg"
 [[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
 as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
 postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-  -c max_connections=300 -c shared_buffers=256MB)
+  -c max_connections=300 -c shared_buffers=256MB ${POSTGRES_OPTIONS:-})
 [[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
 setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
 pids+=($!)
@@ -64,7 +64,7 @@ start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" \
 start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
   ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \
   ConnectionStrings__cache="127.0.0.1:$redis_port" DeviceApi__BaseAddress="http://127.0.0.1:$devices_port" \
-  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_port"
+  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_port" ${NOTIFICATIONAPI_SETTINGS:-}
 api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
 
 echo "seeding $devices devices..."

@@ -85,6 +85,45 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.ToTable("deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notification_id");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("InvalidToken")
+                        .HasColumnType("integer")
+                        .HasColumnName("invalid_token");
+
+                    b.Property<int>("Pending")
+                        .HasColumnType("integer")
+                        .HasColumnName("pending");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("integer")
+                        .HasColumnName("sent");
+
+                    b.Property<int>("Targeted")
+                        .HasColumnType("integer")
+                        .HasColumnName("targeted");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("NotificationId", "Shard");
+
+                    b.ToTable("delivery_counts", (string)null);
+                });
+
             modelBuilder.Entity("Pushboard.NotificationApi.Model.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -149,6 +188,15 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                 });
 
             modelBuilder.Entity("Pushboard.NotificationApi.Model.Delivery", b =>
+                {
+                    b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
                 {
                     b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
                         .WithMany()

@@ -1,0 +1,18 @@
+namespace Pushboard.NotificationApi.Model;
+
+// A notification's deliveries by status, kept by the statements that write the deliveries (in the same statement).
+// The counts are spread over a few shard rows, so that concurrent senders do not queue on one row; a notification's
+// counts are the sums over its shards (a shard's pending can go below zero: it is only a share of the sum).
+public sealed class DeliveryCount
+{
+    public const int Shards = 16;
+
+    public Guid NotificationId { get; set; }
+    public short Shard { get; set; }
+    public int Targeted { get; set; }
+    public int Pending { get; set; }
+    public int Sent { get; set; }
+    public int Failed { get; set; }
+    public int InvalidToken { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
