@@ -93,9 +93,10 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     {
         await SignInAsync();
         await _page.GotoAsync("/health");
+        await InteractiveAsync();
 
         await Assertions.Expect(_page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
-        Assert.Equal(6, await _page.Locator(".part.healthy").CountAsync());
+        await Assertions.Expect(_page.Locator(".part.healthy")).ToHaveCountAsync(6);
         await Screenshot("health");
     }
 
