@@ -121,7 +121,7 @@ public static class NotificationsApi
 
         // Stored first: if enqueueing fails now, the stalled-notification sweeper queues it later.
         await queue.EnqueueResolveAsync(notification.Id, Activity.Current?.Id);
-        return Results.Accepted($"/api/notifications/{notification.Id}", await ToResponseAsync(db, notification, cancellationToken));
+        return Results.Accepted($"/api/notifications/{notification.Id}", ToResponse(notification, counts: null));
     }
 
     private static async Task<Notification?> FindReplayAsync(NotificationsDbContext db, string key, TimeProvider time, CancellationToken cancellationToken)
@@ -235,6 +235,7 @@ public static class NotificationsApi
             })
             .ToDictionaryAsync(row => row.NotificationId, row => row.Counts, cancellationToken);
 
+    // A notification without counts yet (just accepted, nothing resolved) shows zeros.
     private static NotificationResponse ToResponse(Notification notification, NotificationCounts? counts)
     {
         using var target = JsonDocument.Parse(notification.TargetJson);
