@@ -32,6 +32,10 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
 done
 
+if ((failed > 0)); then
+  echo "failed tests:"
+  grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx | sed -E 's/.* testName="([^"]*)".*/  \1/' || true
+fi
 echo "tests: $passed passed, $failed failed"
 if ((failed > 0 || passed == 0)); then status=1; fi
 exit $status
