@@ -6,11 +6,12 @@ namespace Pushboard.ServiceDefaults;
 public static class ApiProblemDetails
 {
     // Every error is problem details with a detail; unreadable bodies answer 400/413/415 in every environment
-    // (Development would otherwise throw them as 500s); bodies are limited to maxRequestBodyBytes.
+    // (Development would otherwise throw them as 500s); a database outage answers 503; bodies are limited to maxRequestBodyBytes.
     public static IServiceCollection AddApiProblemDetails(this IServiceCollection services, long maxRequestBodyBytes)
     {
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode, maxRequestBodyBytes));
+        services.AddExceptionHandler<DatabaseOutageExceptionHandler>();
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxRequestBodyBytes);
         return services;

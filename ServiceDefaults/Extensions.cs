@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -70,7 +71,7 @@ public static class Extensions
         return builder;
     }
 
-    // Health endpoints are served in every environment: container platforms probe them.
+    // Health endpoints are served in every environment: container platforms probe them, so no rate limit applies.
     // Check names and descriptions are only written out in Development.
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -78,12 +79,12 @@ public static class Extensions
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
             ResponseWriter = detailed ? HealthReportWriter.WriteDetailed : HealthReportWriter.WriteStatus,
-        });
+        }).DisableRateLimiting();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = HealthReportWriter.WriteStatus,
-        });
+        }).DisableRateLimiting();
         return app;
     }
 }

@@ -46,9 +46,5 @@ public static class ApplicationServicesExtensions
         services.AddOpenApi();
     }
 
-    public static async Task MigrateDevicesDbAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DevicesDbContext>().Database.MigrateAsync();
-    }
+    public static Task MigrateDevicesDbAsync(this WebApplication app) => app.Services.MigrateDbContextAsync<DevicesDbContext>();
 }

@@ -40,7 +40,7 @@ public static class NotificationsApi
     }
 
     private static async Task<IResult> SendNotification(
-        HttpRequest httpRequest, NotificationsDbContext db, WorkQueue queue, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest httpRequest, NotificationsDbContext db, DeferredEnqueuer enqueuer, TimeProvider time, CancellationToken cancellationToken)
     {
         var idempotencyKey = httpRequest.Headers["Idempotency-Key"].ToString();
         if (httpRequest.Headers.ContainsKey("Idempotency-Key") && !IsValidIdempotencyKey(idempotencyKey))
@@ -119,8 +119,8 @@ public static class NotificationsApi
                     detail: "This Idempotency-Key was used within 24 h for a different request body.");
         }
 
-        // Stored first: if enqueueing fails now, the stalled-notification sweeper queues it later.
-        await queue.EnqueueResolveAsync(notification.Id, Activity.Current?.Id);
+        // Stored first, so it is accepted even while Redis is unreachable.
+        await enqueuer.EnqueueResolveAsync(notification.Id, Activity.Current?.Id);
         return Results.Accepted($"/api/notifications/{notification.Id}", ToResponse(notification, counts: null));
     }
 

@@ -15,7 +15,9 @@ public static class ApplicationServicesExtensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb");
+        // No EF retry strategy: while the database is down a request answers 503 at once (DatabaseOutageExceptionHandler)
+        // instead of hanging through a minute of retries; the background loops retry on their own.
+        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb", settings => settings.DisableRetry = true);
         builder.AddRedisClient("cache");
         builder.AddApiKeyAuthentication();
 
@@ -34,6 +36,8 @@ public static class ApplicationServicesExtensions
         services.AddScoped<WorkProcessor>();
         services.AddHostedService<NotificationWorker>();
         services.AddHostedService<StalledNotificationSweeper>();
+        services.AddSingleton<DeferredEnqueuer>();
+        services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 
         // FCM's own retry rules apply (DeliverySender), so this client has no generic resilience handler.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented opt-out from ConfigureHttpClientDefaults.
@@ -64,9 +68,5 @@ public static class ApplicationServicesExtensions
         services.AddOpenApi();
     }
 
-    public static async Task MigrateNotificationsDbAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Database.MigrateAsync();
-    }
+    public static Task MigrateNotificationsDbAsync(this WebApplication app) => app.Services.MigrateDbContextAsync<NotificationsDbContext>();
 }

@@ -17,6 +17,12 @@ public sealed class SendingOptions
     public int MaxAttempts { get; set; } = 8;
 
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(30);
+
+    // A queued or sending notification without progress for this long is queued again (StalledNotificationSweeper).
+    // Generous by default: a send pass waiting out a long FCM Retry-After makes no progress either.
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 // Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL with exponential backoff and jitter,

@@ -1,21 +1,23 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Sending;
 
 // Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
-// lost with a Redis without persistence, or enqueueing failed after the commit) is queued again. Redelivery is harmless:
+// lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again. Redelivery is harmless:
 // deliveries are unique per device and only pending ones are sent.
-public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scopes, WorkQueue queue, TimeProvider time, ILogger<StalledNotificationSweeper> logger)
-    : BackgroundService
+public sealed partial class StalledNotificationSweeper(
+    IServiceScopeFactory scopes,
+    WorkQueue queue,
+    TimeProvider time,
+    IOptions<SendingOptions> options,
+    ILogger<StalledNotificationSweeper> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StalledAfter = TimeSpan.FromMinutes(2);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -33,7 +35,7 @@ public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scop
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        var stalledBefore = (time.GetUtcNow() - StalledAfter).UtcDateTime;
+        var stalledBefore = (time.GetUtcNow() - options.Value.StalledAfter).UtcDateTime;
         var stalled = await db.Notifications.AsNoTracking()
             .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
@@ -44,7 +46,7 @@ public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scop
         {
             if (notification.ResolvedAt is null)
             {
-                await queue.EnqueueResolveAsync(notification.Id, null);
+                await queue.EnqueueResolveAsync(notification.Id, null, cancellationToken);
             }
             else if (await db.Deliveries
                 .Where(d => d.NotificationId == notification.Id && d.Status == DeliveryStatus.Pending)
@@ -52,7 +54,7 @@ public sealed partial class StalledNotificationSweeper(IServiceScopeFactory scop
                 .Select(group => new { First = group.Min(d => d.Id), Last = group.Max(d => d.Id) })
                 .SingleOrDefaultAsync(cancellationToken) is { } pending)
             {
-                await queue.EnqueueSendAsync(notification.Id, pending.First, pending.Last, null);
+                await queue.EnqueueSendAsync(notification.Id, pending.First, pending.Last, null, cancellationToken);
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)

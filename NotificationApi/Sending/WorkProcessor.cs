@@ -86,7 +86,7 @@ public sealed partial class WorkProcessor(
 
         if (pendingIds.Count > 0)
         {
-            await queue.EnqueueSendAsync(notificationId, pendingIds.Min(), pendingIds.Max(), traceParent);
+            await queue.EnqueueSendAsync(notificationId, pendingIds.Min(), pendingIds.Max(), traceParent, cancellationToken);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Polly;
+using Polly.Retry;
 using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
@@ -20,11 +22,44 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
     public const string StreamName = "notifications:work";
     public const string GroupName = "senders";
 
-    public Task EnqueueResolveAsync(Guid notificationId, string? traceParent) =>
-        AddAsync(new WorkItem(WorkKind.Resolve, notificationId, 0, 0, traceParent));
+    // While Redis is unreachable an enqueue waits for it: the work that produced the item (a page of deliveries
+    // already written) keeps its place instead of failing and leaving pending deliveries without a work item.
+    private static readonly ResiliencePipeline UntilRedisIsBack = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RedisConnectionException>().Handle<RedisTimeoutException>(),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(500),
+            MaxDelay = TimeSpan.FromSeconds(5),
+        })
+        .Build();
 
-    public Task EnqueueSendAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent) =>
-        AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, traceParent));
+    public ValueTask EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
+        UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Resolve, notificationId, 0, 0, traceParent)), cancellationToken);
+
+    public ValueTask EnqueueSendAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent, CancellationToken cancellationToken) =>
+        UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, traceParent)), cancellationToken);
+
+    // For the POST: fails at once instead of waiting while Redis is unreachable.
+    public async Task<bool> TryEnqueueResolveAsync(Guid notificationId, string? traceParent)
+    {
+        if (!redis.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            await AddAsync(new WorkItem(WorkKind.Resolve, notificationId, 0, 0, traceParent));
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        {
+            return false;
+        }
+    }
 
     public async Task EnsureGroupAsync()
     {
@@ -40,11 +75,20 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
     public async Task<IReadOnlyList<(RedisValue Id, WorkItem Item)>> ReadAsync(string consumer, TimeSpan claimIdle, int count)
     {
         var database = redis.GetDatabase();
-        var claimed = await database.StreamAutoClaimAsync(StreamName, GroupName, consumer, (long)claimIdle.TotalMilliseconds, "0-0", count);
-        var entries = claimed.ClaimedEntries.Length > 0
-            ? claimed.ClaimedEntries
-            : await database.StreamReadGroupAsync(StreamName, GroupName, consumer, ">", count);
-        return [.. entries.Where(entry => !entry.IsNull).Select(entry => (entry.Id, Parse(entry)))];
+        try
+        {
+            var claimed = await database.StreamAutoClaimAsync(StreamName, GroupName, consumer, (long)claimIdle.TotalMilliseconds, "0-0", count);
+            var entries = claimed.ClaimedEntries.Length > 0
+                ? claimed.ClaimedEntries
+                : await database.StreamReadGroupAsync(StreamName, GroupName, consumer, ">", count);
+            return [.. entries.Where(entry => !entry.IsNull).Select(entry => (entry.Id, Parse(entry)))];
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            // Redis came back without its data: the group is made again, and the stalled-notification sweeper queues the lost work.
+            await EnsureGroupAsync();
+            return [];
+        }
     }
 
     // Resets the idle time of an entry this consumer is still working on.
@@ -59,8 +103,8 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
         return info.PendingMessageCount;
     }
 
-    private Task AddAsync(WorkItem item) =>
-        redis.GetDatabase().StreamAddAsync(StreamName,
+    private async ValueTask AddAsync(WorkItem item) =>
+        await redis.GetDatabase().StreamAddAsync(StreamName,
         [
             new("kind", item.Kind.ToString()),
             new("notification", item.NotificationId.ToString()),

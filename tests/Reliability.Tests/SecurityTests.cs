@@ -36,6 +36,33 @@ public sealed class SecurityTests(PushboardAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_caller_over_the_rate_limit_gets_429_with_retry_after_and_is_served_again_after_it()
+    {
+        // Callers without a valid key share 100 requests/s per address; a valid key has a bucket of its own.
+        using var anonymous = fixture.CreateClient("deviceapi");
+        using var admin = fixture.CreateAdminClient("deviceapi");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async _ =>
+        {
+            using var response = await anonymous.GetAsync("/api/devices/rate-limited");
+            return (response.StatusCode, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType);
+        }));
+        using var keyed = await admin.GetAsync("/api/devices?limit=1");
+        using var health = await anonymous.GetAsync("/health");
+
+        var limited = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.All(limited, a => Assert.Equal("application/problem+json", a.MediaType));
+        Assert.All(limited, a => Assert.InRange(a.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)));
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        await Task.Delay(limited.Max(a => a.Delta!.Value));
+        using var after = await anonymous.GetAsync("/api/devices/rate-limited");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task The_emulator_postgres_and_redis_listen_on_loopback_only()
     {
         var listening = await RunAsync("ss", "-ltnH");

@@ -19,7 +19,9 @@ public static class AppResources
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
 
-    // SIGKILL of one instance of the resource: no graceful shutdown, its work items stay pending in the consumer group.
+    // SIGKILL of one instance of the resource and of its child processes: no graceful shutdown (a NotificationApi's
+    // work items stay pending in the consumer group; postgres recovers from its WAL on the next start). The parent goes
+    // first so that it cannot start new children; children that already exited are skipped.
     public static async Task KillAsync(this PushboardAppFixture fixture, string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -28,9 +30,15 @@ public static class AppResources
             if (update.Resource.Name == resource
                 && update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is int pid)
             {
-                foreach (var process in Children(pid).Append(pid))
+                foreach (var process in Children(pid).Prepend(pid).ToList())
                 {
-                    Process.GetProcessById(process).Kill();
+                    try
+                    {
+                        Process.GetProcessById(process).Kill();
+                    }
+                    catch (ArgumentException)
+                    {
+                    }
                 }
 
                 return;
@@ -38,19 +46,20 @@ public static class AppResources
         }
     }
 
-    // Devices "{prefix}-000001"… with tokens "{prefix}-token-1"…, active; returns the tokens.
-    public static async Task<List<string>> SeedDevicesAsync(this PushboardAppFixture fixture, string prefix, int count)
+    // Devices "{prefix}-000001"… with tokens "{prefix}-token-1"…, active, of the user if one is given; returns the tokens.
+    public static async Task<List<string>> SeedDevicesAsync(this PushboardAppFixture fixture, string prefix, int count, string? userId = null)
     {
         await using var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb"));
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand(
             """
-            INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
-            SELECT $1 || '-' || lpad(i::text, 6, '0'), $1 || '-token-' || i, 'android', 'active', now(), now(), now(), now()
+            INSERT INTO devices (device_id, fcm_token, platform, user_id, status, created_at, updated_at, token_updated_at, last_seen_at)
+            SELECT $1 || '-' || lpad(i::text, 6, '0'), $1 || '-token-' || i, 'android', $3, 'active', now(), now(), now(), now()
             FROM generate_series(1, $2) AS i
             """, connection);
         insert.Parameters.Add(new NpgsqlParameter { Value = prefix });
         insert.Parameters.Add(new NpgsqlParameter { Value = count });
+        insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = userId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await insert.ExecuteNonQueryAsync();
         return [.. Enumerable.Range(1, count).Select(i => $"{prefix}-token-{i}")];
     }

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Pushboard.ServiceDefaults;
+
+// A request that failed because the database is unreachable (down, restarting, connections broken) answers
+// 503 with Retry-After, so clients back off and retry instead of seeing a 500 or waiting on a hung request.
+internal sealed partial class DatabaseOutageExceptionHandler(IProblemDetailsService problems, ILogger<DatabaseOutageExceptionHandler> logger)
+    : IExceptionHandler
+{
+    private const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsOutage(exception))
+        {
+            return false;
+        }
+
+        LogOutage(context.Request.Method, context.Request.Path, exception);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = $"The service's database is unreachable at the moment; retry after {RetryAfterSeconds} s.",
+            },
+        });
+    }
+
+    // EF Core and Npgsql wrap the driver's error (DbUpdateException, InvalidOperationException), so the whole chain is searched.
+    private static bool IsOutage(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DbException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "{Method} {Path} answered 503: the database is unreachable")]
+    private partial void LogOutage(string method, string path, Exception exception);
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Pushboard.Tests;
+
+namespace Pushboard.Reliability.Tests;
+
+[Collection(ReliabilityCollection.Name)]
+public sealed class InfrastructureRestartTests(PushboardAppFixture fixture) : IDisposable
+{
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(10);
+    private readonly PushboardClient _pushboard = new(fixture);
+
+    [Fact]
+    public async Task Redis_restarted_mid_broadcast_loses_nothing_and_notifications_posted_meanwhile_are_accepted_and_sent()
+    {
+        const int devices = 5_000;
+        var user = PushboardClient.Unique("redis-user");
+        await fixture.SeedDevicesAsync(PushboardClient.Unique("redis"), devices, user);
+        var (lone, loneToken) = (PushboardClient.Unique("redis-lone"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(lone, loneToken);
+
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 20 })).EnsureSuccessStatusCode();
+        var broadcast = (await _pushboard.SendAsync(new { target = new { userId = user }, data = new { wave = "redis" } }))["id"].Text();
+        await WaitUntilSentAsync(broadcast, 500);
+
+        await fixture.StopAsync("redis");
+        string duringOutage;
+        try
+        {
+            var posting = Stopwatch.StartNew();
+            duringOutage = (await _pushboard.SendAsync(new { target = new { deviceIds = new[] { lone } }, notification = new { title = "meanwhile" } }))["id"].Text();
+            Assert.True(posting.Elapsed < TimeSpan.FromSeconds(2), $"the POST took {posting.Elapsed} while Redis was down");
+            using var status = await _pushboard.Notifications.GetAsync($"/api/notifications/{broadcast}");
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            await fixture.StartAsync("redis");
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        var done = await _pushboard.WaitUntilFinishedAsync(broadcast);
+        Assert.Equal("completed", done["status"].Text());
+        Assert.Equal(devices, PushboardClient.Count(done, "sent"));
+        var meanwhile = await _pushboard.WaitUntilFinishedAsync(duringOutage);
+        Assert.Equal(1, PushboardClient.Count(meanwhile, "sent"));
+        Assert.Single(await _pushboard.ReceivedAsync(loneToken));
+        var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
+        Assert.InRange((int)stats["accepted"]! - devices - 1, 0, 8 * 100);
+    }
+
+    [Fact]
+    public async Task Postgres_killed_and_restarted_under_registration_load_loses_no_acknowledged_write_and_outage_answers_are_503()
+    {
+        var run = PushboardClient.Unique("pg");
+        var answers = new ConcurrentQueue<Answer>();
+        var restarted = false;
+        using var stopLoad = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            using var client = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+            client.Timeout = NoHang;
+            for (var i = 0; !stopLoad.IsCancellationRequested; i++)
+            {
+                var (device, token) = ($"{run}-{writer}-{i}", $"{run}-token-{writer}-{i}");
+                var afterRestart = Volatile.Read(ref restarted);
+                using var response = await client.PutAsJsonAsync($"/api/devices/{device}", new { fcmToken = token, platform = "ios" });
+                answers.Enqueue(new Answer(device, token, response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                    response.Headers.RetryAfter?.Delta, afterRestart));
+                if (!response.IsSuccessStatusCode)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await fixture.KillAsync("postgres");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        using (var client = fixture.CreateAdminClient("notificationapi"))
+        {
+            client.Timeout = NoHang;
+            using var list = await client.GetAsync("/api/notifications");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+            Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
+        }
+
+        await fixture.StartAsync("postgres");
+        Volatile.Write(ref restarted, true);
+        using (var recovery = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (answers.Count(a => a.AfterRestart && a.Status is HttpStatusCode.Created) < 100)
+            {
+                await Task.Delay(200, recovery.Token);
+            }
+        }
+
+        await stopLoad.CancelAsync();
+        await Task.WhenAll(load);
+
+        var all = answers.ToList();
+        Assert.All(all, a => Assert.True(
+            a.Status is HttpStatusCode.Created || a is { Status: HttpStatusCode.ServiceUnavailable, MediaType: "application/problem+json", RetryAfter: not null },
+            $"{a.DeviceId}: {(int)a.Status} {a.MediaType}"));
+        Assert.Contains(all, a => a.Status == HttpStatusCode.ServiceUnavailable);
+
+        var acknowledged = all.Where(a => a.Status == HttpStatusCode.Created).ToDictionary(a => a.DeviceId, a => a.Token);
+        var stored = new Dictionary<string, string>();
+        await using (var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb")))
+        {
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand("SELECT device_id, fcm_token FROM devices WHERE device_id LIKE $1", connection);
+            query.Parameters.Add(new NpgsqlParameter { Value = run + "-%" });
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stored[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        Assert.All(acknowledged, device => Assert.Equal(device.Value, stored.GetValueOrDefault(device.Key)));
+    }
+
+    private async Task WaitUntilSentAsync(string id, int sent)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < sent)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public void Dispose() => _pushboard.Dispose();
+
+    private sealed record Answer(string DeviceId, string Token, HttpStatusCode Status, string? MediaType, TimeSpan? RetryAfter, bool AfterRestart);
+}
