@@ -5,7 +5,7 @@ using Pushboard.Tests;
 namespace Pushboard.Reliability.Tests;
 
 [Collection(ReliabilityCollection.Name)]
-public sealed class AuthMatrixTests(PushboardAppFixture fixture)
+public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
 {
     private enum Access
     {

@@ -7,7 +7,7 @@ namespace Pushboard.Reliability.Tests;
 
 // A generated corpus of bad requests against both APIs: each answer is a 4xx problem details, in time, and changes nothing.
 [Collection(ReliabilityCollection.Name)]
-public sealed class BadInputTests(PushboardAppFixture fixture)
+public sealed class BadInputTests(ReliabilityAppFixture fixture)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 

@@ -6,7 +6,7 @@ using Pushboard.Tests;
 namespace Pushboard.Reliability.Tests;
 
 [Collection(ReliabilityCollection.Name)]
-public sealed class FaultTests(PushboardAppFixture fixture) : IDisposable
+public sealed class FaultTests(ReliabilityAppFixture fixture) : IDisposable
 {
     private readonly PushboardClient _pushboard = new(fixture);
 

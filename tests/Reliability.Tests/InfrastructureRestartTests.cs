@@ -9,7 +9,7 @@ using Pushboard.Tests;
 namespace Pushboard.Reliability.Tests;
 
 [Collection(ReliabilityCollection.Name)]
-public sealed class InfrastructureRestartTests(PushboardAppFixture fixture) : IDisposable
+public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : IDisposable
 {
     private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(10);
     private readonly PushboardClient _pushboard = new(fixture);

@@ -1,9 +1,36 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Pushboard.Tests;
 
 namespace Pushboard.Reliability.Tests;
 
 [CollectionDefinition(Name)]
-public sealed class ReliabilityCollection : ICollectionFixture<PushboardAppFixture>
+public sealed class ReliabilityCollection : ICollectionFixture<ReliabilityAppFixture>
 {
     public const string Name = "reliability";
+}
+
+// The whole app in local mode, with every service exporting its traces and logs over OTLP to a capture the tests search.
+public sealed class ReliabilityAppFixture : PushboardAppFixture
+{
+    public TelemetryCapture Telemetry { get; } = new();
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var service in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(service)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Telemetry.Dispose();
+    }
 }

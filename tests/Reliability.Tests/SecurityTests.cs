@@ -9,10 +9,10 @@ using Pushboard.Tests;
 namespace Pushboard.Reliability.Tests;
 
 [Collection(ReliabilityCollection.Name)]
-public sealed class SecurityTests(PushboardAppFixture fixture)
+public sealed class SecurityTests(ReliabilityAppFixture fixture)
 {
     [Fact]
-    public async Task No_key_token_or_service_account_secret_reaches_the_logs_or_problem_details()
+    public async Task No_key_token_or_service_account_secret_reaches_the_logs_traces_or_problem_details()
     {
         using var watching = new CancellationTokenSource();
         var logs = WatchLogs(await InstanceIdsAsync(["deviceapi", "notificationapi", "web", "fcm-emulator"]), watching.Token);
@@ -23,15 +23,20 @@ public sealed class SecurityTests(PushboardAppFixture fixture)
         await client.WaitUntilFinishedAsync(accepted["id"].Text());
         using var wrongKey = fixture.CreateClient("deviceapi", fixture.AdminApiKey + "x");
         var problem = await (await wrongKey.GetAsync($"/api/devices/{device}")).Content.ReadAsStringAsync();
-        await Task.Delay(3000);
+        var traces = await ExportedTracesAsync(device);
         await watching.CancelAsync();
         var text = string.Join("\n", await Task.WhenAll(logs));
+        var exportedLogs = fixture.Telemetry.Text("v1/logs");
 
         Assert.Contains(token[^6..], text);
+        Assert.Contains(token[^6..], exportedLogs);
+        Assert.Contains("messages:send", traces);
         foreach (var secret in new[] { fixture.AdminApiKey, fixture.AppApiKey, token, "PRIVATE KEY" })
         {
             Assert.DoesNotContain(secret, text);
             Assert.DoesNotContain(secret, problem);
+            Assert.DoesNotContain(secret, traces);
+            Assert.DoesNotContain(secret, exportedLogs);
         }
     }
 
@@ -111,6 +116,22 @@ public sealed class SecurityTests(PushboardAppFixture fixture)
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains(parameter, await output + await error);
+    }
+
+    // Waits until the spans of the device's registration and of the FCM calls have been exported.
+    private async Task<string> ExportedTracesAsync(string deviceId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var traces = fixture.Telemetry.Text("v1/traces");
+            if (traces.Contains(deviceId, StringComparison.Ordinal) && traces.Contains("messages:send", StringComparison.Ordinal))
+            {
+                return traces;
+            }
+
+            await Task.Delay(250, timeout.Token);
+        }
     }
 
     // Resource logs are kept per running instance (e.g. "deviceapi-abc123"), not per model name.
