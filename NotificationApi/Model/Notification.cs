@@ -15,6 +15,9 @@ public sealed class Notification
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? ResolvedAt { get; set; }
+
+    // The highest delivery id that a queued send item covers; pending deliveries above it have no item yet.
+    public long QueuedThroughDeliveryId { get; set; }
     public DateTime? CompletedAt { get; set; }
     public string? FailureReason { get; set; }
 

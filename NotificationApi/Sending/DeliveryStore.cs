@@ -83,6 +83,21 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             ],
             cancellationToken);
 
+    // The pending deliveries that no queued send item covers: those a resolver wrote but died before queueing.
+    public async Task<(long First, long Last)?> UnqueuedPendingAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        var range = await db.Deliveries
+            .Where(d => d.NotificationId == notification.Id && d.Id > notification.QueuedThroughDeliveryId && d.Status == DeliveryStatus.Pending)
+            .GroupBy(d => d.NotificationId)
+            .Select(group => new { First = group.Min(d => d.Id), Last = group.Max(d => d.Id) })
+            .SingleOrDefaultAsync(cancellationToken);
+        return range is null ? null : (range.First, range.Last);
+    }
+
+    public Task MarkQueuedThroughAsync(Guid notificationId, long lastDeliveryId, CancellationToken cancellationToken) =>
+        db.Notifications.Where(n => n.Id == notificationId && n.QueuedThroughDeliveryId < lastDeliveryId)
+            .ExecuteUpdateAsync(n => n.SetProperty(x => x.QueuedThroughDeliveryId, lastDeliveryId), cancellationToken);
+
     public Task StartSendingAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Queued)
             .ExecuteUpdateAsync(n => n

@@ -94,15 +94,19 @@ public sealed partial class NotificationWorker(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await queue.ReclaimAsync(_consumer, id);
+                try
+                {
+                    await queue.ReclaimAsync(_consumer, id);
+                }
+                catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
+                {
+                    // Keeps beating: the item is still being worked on, and Redis may be back by the next tick.
+                    LogQueueUnavailable(exception.Message);
+                }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (RedisException exception)
-        {
-            LogQueueUnavailable(exception.Message);
         }
     }
 

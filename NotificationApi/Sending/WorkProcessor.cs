@@ -37,6 +37,15 @@ public sealed partial class WorkProcessor(
     private async Task<bool> ResolveAsync(Notification notification, string? traceParent, CancellationToken cancellationToken)
     {
         await deliveries.StartSendingAsync(notification.Id, cancellationToken);
+
+        // An earlier resolver of this notification may have died after a page was written (its INSERT can even commit
+        // after the process is gone) but before the page's send item was queued: a redone page inserts nothing new,
+        // so those deliveries are queued here.
+        if (await deliveries.UnqueuedPendingAsync(notification, cancellationToken) is (var first, var last))
+        {
+            await QueueSendAsync(notification.Id, first, last, traceParent, cancellationToken);
+        }
+
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
         if (target.Topic is { } topic)
         {
@@ -86,8 +95,14 @@ public sealed partial class WorkProcessor(
 
         if (pendingIds.Count > 0)
         {
-            await queue.EnqueueSendAsync(notificationId, pendingIds.Min(), pendingIds.Max(), traceParent, cancellationToken);
+            await QueueSendAsync(notificationId, pendingIds.Min(), pendingIds.Max(), traceParent, cancellationToken);
         }
+    }
+
+    private async Task QueueSendAsync(Guid notificationId, long firstId, long lastId, string? traceParent, CancellationToken cancellationToken)
+    {
+        await queue.EnqueueSendAsync(notificationId, firstId, lastId, traceParent, cancellationToken);
+        await deliveries.MarkQueuedThroughAsync(notificationId, lastId, cancellationToken);
     }
 
     private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, CancellationToken cancellationToken)

@@ -99,7 +99,8 @@ public sealed class FaultTests(ReliabilityAppFixture fixture) : IDisposable
         await fixture.KillAsync("notificationapi");
         await _pushboard.Emulator.DeleteAsync("/emulator/faults");
         await fixture.StartAsync("notificationapi");
-        var done = await _pushboard.WaitUntilFinishedAsync(id);
+        // Within the claim-idle time plus the rest of the fan-out: not left to the stalled-notification sweeper (2 min).
+        var done = await _pushboard.WaitUntilFinishedAsync(id, within: TimeSpan.FromSeconds(100));
 
         var deliveries = await _pushboard.DeliveriesAsync(id);
         Assert.Equal("completed", done["status"].Text());

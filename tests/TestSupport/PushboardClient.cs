@@ -35,9 +35,9 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    public async Task<JsonObject> WaitUntilFinishedAsync(string id)
+    public async Task<JsonObject> WaitUntilFinishedAsync(string id, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(CompletionTimeout);
+        using var timeout = new CancellationTokenSource(within ?? CompletionTimeout);
         while (true)
         {
             var notification = (await Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!;

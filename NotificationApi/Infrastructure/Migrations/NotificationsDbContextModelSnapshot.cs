@@ -152,6 +152,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("message");
 
+                    b.Property<long>("QueuedThroughDeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("queued_through_delivery_id");
+
                     b.Property<string>("RequestHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
