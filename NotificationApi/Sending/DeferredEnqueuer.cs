@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
 
@@ -24,10 +25,20 @@ public sealed partial class DeferredEnqueuer(WorkQueue queue, ILogger<DeferredEn
     {
         await foreach (var (notificationId, traceParent) in _waiting.Reader.ReadAllAsync(stoppingToken))
         {
-            await queue.EnqueueResolveAsync(notificationId, traceParent, stoppingToken);
+            try
+            {
+                await queue.EnqueueResolveAsync(notificationId, traceParent, stoppingToken);
+            }
+            catch (RedisException exception)
+            {
+                LogEnqueueFailed(notificationId, exception);
+            }
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} is stored, and queued once Redis is reachable again")]
     private partial void LogDeferred(Guid notificationId);
+
+    [LoggerMessage(LogLevel.Error, "Queueing notification {NotificationId} failed; the stalled-notification sweeper queues it later")]
+    private partial void LogEnqueueFailed(Guid notificationId, Exception exception);
 }
