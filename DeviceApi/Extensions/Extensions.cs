@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Pushboard.DeviceApi.Apis;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
@@ -18,15 +19,21 @@ public static class ApplicationServicesExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // EF Core owns the schema (migrations) and the background jobs. The request paths run single SQL statements
-        // through their own data source: multiplexed over a few connections, prepared once per connection, and without
-        // a session reset between commands (they never change session state).
+        // through data sources of their own, prepared once per connection and without a session reset between commands
+        // (they never change session state). Reads are multiplexed over a few connections. Writes get a plain pool:
+        // a write can wait on a row lock (up to the deadlock timeout when devices fight over a token), and on a
+        // multiplexed connection every command pipelined behind it would wait too.
         builder.AddNpgsqlDbContext<DevicesDbContext>("devicesdb");
         builder.AddNpgsqlDataSource("devicesdb", configureDataSourceBuilder: dataSource =>
         {
             dataSource.ConnectionStringBuilder.Multiplexing = builder.Configuration.GetValue("DeviceStore:Multiplexing", true);
-            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
-            dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
-            dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            ConfigureRequestPath(dataSource.ConnectionStringBuilder);
+        });
+        builder.Services.AddKeyedSingleton(DeviceStore.WritesKey, (provider, _) =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(builder.Configuration.GetConnectionString("devicesdb"));
+            ConfigureRequestPath(dataSource.ConnectionStringBuilder);
+            return dataSource.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
         });
         builder.AddRedisClient("cache");
 
@@ -44,6 +51,13 @@ public static class ApplicationServicesExtensions
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
         services.AddApiProblemDetails(MaxRequestBodyBytes);
         services.AddOpenApi();
+    }
+
+    private static void ConfigureRequestPath(NpgsqlConnectionStringBuilder connection)
+    {
+        connection.NoResetOnClose = true;
+        connection.MaxAutoPrepare = 16;
+        connection.AutoPrepareMinUsages = 2;
     }
 
     public static Task MigrateDevicesDbAsync(this WebApplication app) => app.Services.MigrateDbContextAsync<DevicesDbContext>();

@@ -12,8 +12,14 @@ public sealed record DeviceFilter(string? UserId, string? Platform, string? Stat
 // Token ownership lives in the statements and the unique index on the token: a write whose token another device holds
 // is refused by the index and runs again taking the token from its holder in the same statement, behind a per-token
 // lock so that writers of one token take turns.
-public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<DeviceStore> logger)
+public sealed partial class DeviceStore(
+    NpgsqlDataSource dataSource,
+    [FromKeyedServices(DeviceStore.WritesKey)] NpgsqlDataSource writes,
+    TimeProvider timeProvider,
+    ILogger<DeviceStore> logger)
 {
+    public const string WritesKey = "devicesdb-writes";
+
     private const string Columns =
         "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
 
@@ -23,6 +29,15 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
     // the next one's statement starts after the previous one committed and sees the token's current holder.
     // Without it, writers racing for one token would each fail on the unique index and retry in a storm.
     private const string LockTokenSql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+
+    // Then the device's row and the token holder's row are locked in device_id order. Two devices swapping tokens
+    // would otherwise each lock its own row first and wait for the other's: a deadlock that Postgres only breaks after
+    // deadlock_timeout (1 s), again and again under a swap storm.
+    private const string LockRowsSql = """
+        SELECT 1 FROM devices
+        WHERE device_id IN (SELECT $1 UNION ALL SELECT device_id FROM devices WHERE md5(fcm_token) = md5($2) AND fcm_token = $2)
+        ORDER BY device_id FOR UPDATE
+        """;
 
     // Takes the token from whichever other device holds it; a refresh ($4 false) of an unknown device takes nothing.
     // Reading the count of `released` makes the release run before the device's own row is written.
@@ -148,7 +163,7 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
 
     public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(DeleteSql);
+        await using var command = writes.CreateCommand(DeleteSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -160,7 +175,7 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
     {
         try
         {
-            await using var command = dataSource.CreateCommand(sql);
+            await using var command = writes.CreateCommand(sql);
             AddParameters(command.Parameters, deviceId, fcmToken, registration);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
@@ -174,12 +189,17 @@ public sealed partial class DeviceStore(NpgsqlDataSource dataSource, TimeProvide
         {
             try
             {
-                await using var batch = dataSource.CreateBatch();
+                await using var batch = writes.CreateBatch();
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTokenSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = fcmToken } } });
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockRowsSql)
+                {
+                    Parameters = { new NpgsqlParameter<string> { TypedValue = deviceId }, new NpgsqlParameter<string> { TypedValue = fcmToken } },
+                });
                 var command = new NpgsqlBatchCommand(takingTokenSql);
                 batch.BatchCommands.Add(command);
                 AddParameters(command.Parameters, deviceId, fcmToken, registration);
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                await reader.NextResultAsync(cancellationToken);
                 await reader.NextResultAsync(cancellationToken);
                 return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
             }
