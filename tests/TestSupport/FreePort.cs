@@ -5,10 +5,24 @@ namespace Pushboard.Tests;
 
 public static class FreePort
 {
+    private static readonly HashSet<int> HandedOut = [];
+
+    // A port that is free now and was not handed out before in this process: the kernel may offer a port that was
+    // just released again, and two servers of one app (postgres and redis) once got the same one.
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
