@@ -83,11 +83,12 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             ],
             cancellationToken);
 
-    // The pending deliveries that no queued send item covers: those a resolver wrote but died before queueing.
-    public async Task<(long First, long Last)?> UnqueuedPendingAsync(Notification notification, CancellationToken cancellationToken)
+    // The id range of a notification's pending deliveries above afterId; above QueuedThroughDeliveryId these are the
+    // ones no queued send item covers (a resolver wrote them but died before queueing).
+    public async Task<(long First, long Last)?> PendingRangeAsync(Guid notificationId, long afterId, CancellationToken cancellationToken)
     {
         var range = await db.Deliveries
-            .Where(d => d.NotificationId == notification.Id && d.Id > notification.QueuedThroughDeliveryId && d.Status == DeliveryStatus.Pending)
+            .Where(d => d.NotificationId == notificationId && d.Id > afterId && d.Status == DeliveryStatus.Pending)
             .GroupBy(d => d.NotificationId)
             .Select(group => new { First = group.Min(d => d.Id), Last = group.Max(d => d.Id) })
             .SingleOrDefaultAsync(cancellationToken);

@@ -35,6 +35,7 @@ public sealed partial class StalledNotificationSweeper(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var deliveries = scope.ServiceProvider.GetRequiredService<DeliveryStore>();
         var stalledBefore = (time.GetUtcNow() - options.Value.StalledAfter).UtcDateTime;
         var stalled = await db.Notifications.AsNoTracking()
             .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
@@ -48,13 +49,9 @@ public sealed partial class StalledNotificationSweeper(
             {
                 await queue.EnqueueResolveAsync(notification.Id, null, cancellationToken);
             }
-            else if (await db.Deliveries
-                .Where(d => d.NotificationId == notification.Id && d.Status == DeliveryStatus.Pending)
-                .GroupBy(d => d.NotificationId)
-                .Select(group => new { First = group.Min(d => d.Id), Last = group.Max(d => d.Id) })
-                .SingleOrDefaultAsync(cancellationToken) is { } pending)
+            else if (await deliveries.PendingRangeAsync(notification.Id, afterId: 0, cancellationToken) is (var first, var last))
             {
-                await queue.EnqueueSendAsync(notification.Id, pending.First, pending.Last, null, cancellationToken);
+                await queue.EnqueueSendAsync(notification.Id, first, last, null, cancellationToken);
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)

@@ -41,7 +41,7 @@ public sealed partial class WorkProcessor(
         // An earlier resolver of this notification may have died after a page was written (its INSERT can even commit
         // after the process is gone) but before the page's send item was queued: a redone page inserts nothing new,
         // so those deliveries are queued here.
-        if (await deliveries.UnqueuedPendingAsync(notification, cancellationToken) is (var first, var last))
+        if (await deliveries.PendingRangeAsync(notification.Id, notification.QueuedThroughDeliveryId, cancellationToken) is (var first, var last))
         {
             await QueueSendAsync(notification.Id, first, last, traceParent, cancellationToken);
         }

@@ -37,7 +37,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
         .Build();
 
     public ValueTask EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
-        UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Resolve, notificationId, 0, 0, traceParent)), cancellationToken);
+        UntilRedisIsBack.ExecuteAsync(_ => AddAsync(ResolveItem(notificationId, traceParent)), cancellationToken);
 
     public ValueTask EnqueueSendAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, traceParent)), cancellationToken);
@@ -52,7 +52,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
 
         try
         {
-            await AddAsync(new WorkItem(WorkKind.Resolve, notificationId, 0, 0, traceParent));
+            await AddAsync(ResolveItem(notificationId, traceParent));
             return true;
         }
         catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
@@ -102,6 +102,9 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
         var info = await redis.GetDatabase().StreamPendingAsync(StreamName, GroupName);
         return info.PendingMessageCount;
     }
+
+    private static WorkItem ResolveItem(Guid notificationId, string? traceParent) =>
+        new(WorkKind.Resolve, notificationId, 0, 0, traceParent);
 
     private async ValueTask AddAsync(WorkItem item) =>
         await redis.GetDatabase().StreamAddAsync(StreamName,
