@@ -34,7 +34,7 @@ done
 
 if ((failed > 0)); then
   echo "failed tests:"
-  grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx | sed -E 's/.* testName="([^"]*)".*/  \1/' || true
+  python3 eng/failed-tests.py "$results"/*.trx || true
 fi
 echo "tests: $passed passed, $failed failed"
 if ((failed > 0 || passed == 0)); then status=1; fi

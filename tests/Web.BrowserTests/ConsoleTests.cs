@@ -19,6 +19,7 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Web.ToString() });
         _page = await _context.NewPageAsync();
         _page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
     }
 
     [Fact]
@@ -40,7 +41,6 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         var (deviceId, token, user) = await RegisterDeviceAsync();
         await SignInAsync();
 
-        await InteractiveAsync();
         await _page.GetByLabel("User id").FillAsync(user);
         await _page.ClickAsync("button:has-text('Filter')");
         await Assertions.Expect(_page.Locator("table")).ToContainTextAsync(deviceId);
@@ -59,7 +59,6 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         var (deviceId, _, _) = await RegisterDeviceAsync();
         await SignInAsync();
         await _page.GotoAsync("/notifications");
-        await InteractiveAsync();
 
         await _page.FillAsync("#target", deviceId);
         await _page.FillAsync("#title", "Hello from the console");
@@ -79,7 +78,6 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     {
         await SignInAsync();
         await _page.GotoAsync("/notifications");
-        await InteractiveAsync();
 
         await _page.FillAsync("#target", "has space!");
         await _page.FillAsync("#title", "x");
@@ -93,7 +91,6 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     {
         await SignInAsync();
         await _page.GotoAsync("/health");
-        await InteractiveAsync();
 
         await Assertions.Expect(_page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
         await Assertions.Expect(_page.Locator(".part.healthy")).ToHaveCountAsync(6);
@@ -116,14 +113,6 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         await _page.FillAsync("#key", fixture.AdminApiKey);
         await _page.ClickAsync("button[type=submit]");
         await _page.WaitForURLAsync("**/devices");
-    }
-
-    // Interactive server components answer clicks once their circuit is connected.
-    private async Task InteractiveAsync()
-    {
-        await _page.WaitForFunctionAsync("() => window.Blazor !== undefined");
-        await _page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await Task.Delay(500);
     }
 
     private Task Screenshot(string name) =>

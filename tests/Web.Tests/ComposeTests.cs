@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
@@ -8,7 +9,21 @@ public sealed class ComposeTests : BunitContext
 {
     private readonly FakeNotificationApi _api = new();
 
-    public ComposeTests() => Services.AddSingleton<INotificationApiClient>(_api);
+    public ComposeTests()
+    {
+        Services.AddSingleton<INotificationApiClient>(_api);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Fact]
+    public void The_form_cannot_be_used_until_the_page_is_interactive()
+    {
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var page = Render<Notifications>();
+
+        Assert.True(page.Find("form.compose fieldset.controls").HasAttribute("disabled"));
+    }
 
     [Fact]
     public void A_bad_device_id_is_reported_before_anything_is_sent()

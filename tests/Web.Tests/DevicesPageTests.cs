@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
@@ -8,7 +9,11 @@ public sealed class DevicesPageTests : BunitContext
 {
     private readonly FakeDeviceApi _api = new();
 
-    public DevicesPageTests() => Services.AddSingleton<IDeviceApiClient>(_api);
+    public DevicesPageTests()
+    {
+        Services.AddSingleton<IDeviceApiClient>(_api);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
 
     [Fact]
     public void Filters_are_sent_to_the_api_and_restart_paging()
