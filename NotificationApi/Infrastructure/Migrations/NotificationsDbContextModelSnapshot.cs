@@ -83,6 +83,8 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.HasIndex("NotificationId", "Id");
 
                     b.ToTable("deliveries", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
