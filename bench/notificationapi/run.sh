@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# NotificationApi broadcast throughput: one `all: true` notification to DEVICES registered devices, sent into the
+# NotificationApi broadcast throughput: `all: true` notifications to DEVICES registered devices, sent into the
 # FCM emulator through the real OAuth2 + FCM HTTP v1 path. Builds Release; starts its own postgres, redis-server,
 # FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as deployed); seeds the devices with SQL;
-# prints deliveries/s from POST to completed and NotificationApi's peak RSS; stops everything it started.
-# Usage: bench/notificationapi/run.sh            DEVICES=1000000 bench/notificationapi/run.sh
+# prints deliveries/s from POST to completed, the CPU each process spent per delivery, and NotificationApi's peak RSS;
+# stops everything it started. BROADCASTS (default 3) broadcasts run one after the other in the same processes: the
+# first runs while the tiered JIT is still compiling the hot paths, the last shows the warmed-up service.
+# Usage: bench/notificationapi/run.sh            DEVICES=1000000 BROADCASTS=1 bench/notificationapi/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -133,8 +135,7 @@ for name, seconds in zip(names + ["total"], used + [sum(used)]):
 PY
 }
 
-# A long-running NotificationApi has its hot paths compiled by the tiered JIT; BROADCASTS=2 measures that too.
-for run in $(seq "${BROADCASTS:-1}"); do
+for run in $(seq "${BROADCASTS:-3}"); do
   echo "broadcast $run to $devices devices..."
   broadcast
 done
