@@ -49,6 +49,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             delivery.Property(d => d.Attempts).HasColumnName("attempts");
             delivery.Property(d => d.UpdatedAt).HasColumnName("updated_at");
             delivery.HasIndex(d => new { d.NotificationId, d.DeviceId }).IsUnique();
+            // A topic notification has one delivery: a redelivered resolve item cannot add a second one.
+            delivery.HasIndex(d => new { d.NotificationId, d.Topic }).IsUnique().HasFilter("topic IS NOT NULL");
             delivery.HasIndex(d => new { d.NotificationId, d.Id });
             delivery.HasIndex(d => new { d.DeviceId, d.Id });
             delivery.HasOne<Notification>().WithMany().HasForeignKey(d => d.NotificationId);

@@ -35,7 +35,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "building DeviceApi (Release)..."
-dotnet publish "$root/DeviceApi" -c Release -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+dotnet publish "$root/DeviceApi" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 
 mkdir -p "$work/pg"
 [[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"

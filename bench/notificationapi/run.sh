@@ -30,7 +30,7 @@ trap cleanup EXIT INT TERM
 
 echo "building (Release)..."
 for project in DeviceApi NotificationApi tests/FcmEmulator; do
-  dotnet publish "$root/$project" -c Release -o "$work/$(basename "$project")" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/$(basename "$project")" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 done
 
 mkdir -p "$work/pg"

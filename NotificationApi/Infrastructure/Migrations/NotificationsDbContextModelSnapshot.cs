@@ -82,6 +82,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
 
                     b.HasIndex("NotificationId", "Id");
 
+                    b.HasIndex("NotificationId", "Topic")
+                        .IsUnique()
+                        .HasFilter("topic IS NOT NULL");
+
                     b.ToTable("deliveries", (string)null);
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);

@@ -1,6 +1,5 @@
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Pushboard.FcmEmulator.Apis;
@@ -17,14 +16,14 @@ public static partial class MessageValidation
     private const long MaxTtlSeconds = 2_419_200;
     private static readonly string[] TargetFields = ["token", "topic", "condition"];
 
-    public static ValidationFailure? Validate(JsonObject message, out MessageTarget target)
-    {
-        target = new MessageTarget(
-            message["token"]?.GetValueKind() == JsonValueKind.String ? message["token"]!.GetValue<string>() : null,
-            message["topic"]?.GetValueKind() == JsonValueKind.String ? message["topic"]!.GetValue<string>() : null,
-            message["condition"]?.GetValueKind() == JsonValueKind.String ? message["condition"]!.GetValue<string>() : null);
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_payloadBuffer;
 
-        var targets = TargetFields.Count(field => message.ContainsKey(field));
+    public static ValidationFailure? Validate(JsonElement message, out MessageTarget target)
+    {
+        target = new MessageTarget(StringOrNull(message, "token"), StringOrNull(message, "topic"), StringOrNull(message, "condition"));
+
+        var targets = TargetFields.Count(field => message.TryGetProperty(field, out _));
         if (targets != 1)
         {
             return new("message", "exactly one of token, topic or condition must be set");
@@ -40,23 +39,24 @@ public static partial class MessageValidation
             return new("message.topic", "invalid topic name");
         }
 
-        if (message["data"] is JsonNode data)
+        if (message.TryGetProperty("data", out var data) && data.ValueKind != JsonValueKind.Null)
         {
-            if (data is not JsonObject dataObject)
+            if (data.ValueKind != JsonValueKind.Object)
             {
                 return new("message.data", "data must be a map of strings");
             }
 
-            foreach (var (key, value) in dataObject)
+            foreach (var pair in data.EnumerateObject())
             {
-                if (value?.GetValueKind() != JsonValueKind.String)
+                if (pair.Value.ValueKind != JsonValueKind.String)
                 {
-                    return new($"message.data[{key}]", "data values must be strings");
+                    return new($"message.data[{pair.Name}]", "data values must be strings");
                 }
             }
         }
 
-        if (message["android"]?["ttl"] is JsonNode ttl && !IsValidTtl(ttl))
+        if (message.TryGetProperty("android", out var android) && android.ValueKind == JsonValueKind.Object
+            && android.TryGetProperty("ttl", out var ttl) && ttl.ValueKind != JsonValueKind.Null && !IsValidTtl(ttl))
         {
             return new("message.android.ttl", "ttl must be a duration like \"3600s\" between 0 and 2419200 seconds");
         }
@@ -71,29 +71,40 @@ public static partial class MessageValidation
         return null;
     }
 
-    private static bool IsValidTtl(JsonNode ttl)
+    private static string? StringOrNull(JsonElement message, string field) =>
+        message.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool IsValidTtl(JsonElement ttl)
     {
-        if (ttl.GetValueKind() != JsonValueKind.String)
+        if (ttl.ValueKind != JsonValueKind.String)
         {
             return false;
         }
 
-        var match = DurationPattern().Match(ttl.GetValue<string>());
+        var match = DurationPattern().Match(ttl.GetString()!);
         return match.Success && long.TryParse(match.Groups[1].Value, out var seconds) && seconds <= MaxTtlSeconds;
     }
 
-    private static int PayloadBytes(JsonObject message)
+    // The size of the message without its target, as compact JSON.
+    private static int PayloadBytes(JsonElement message)
     {
-        var withoutTarget = new JsonObject();
-        foreach (var (key, value) in message)
+        var buffer = t_payloadBuffer ??= new ArrayBufferWriter<byte>(MaxPayloadBytes * 2);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (!TargetFields.Contains(key))
+            writer.WriteStartObject();
+            foreach (var property in message.EnumerateObject())
             {
-                withoutTarget[key] = value?.DeepClone();
+                if (!TargetFields.Contains(property.Name))
+                {
+                    property.WriteTo(writer);
+                }
             }
+
+            writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetByteCount(withoutTarget.ToJsonString());
+        return buffer.WrittenCount;
     }
 
     [GeneratedRegex("^[a-zA-Z0-9-_.~%]{1,900}$")]

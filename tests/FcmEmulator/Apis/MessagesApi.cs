@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pushboard.FcmEmulator.Model;
 
 namespace Pushboard.FcmEmulator.Apis;
@@ -36,18 +35,9 @@ public static class MessagesApi
             await Task.Delay(profile.LatencyMs, context.RequestAborted);
         }
 
-        JsonObject? message;
-        try
-        {
-            var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            message = body?["message"] as JsonObject;
-        }
-        catch (JsonException)
-        {
-            message = null;
-        }
-
-        if (message is null)
+        using var body = await ParseAsync(context);
+        if (body is null || body.RootElement.ValueKind != JsonValueKind.Object
+            || !body.RootElement.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
         {
             statistics.Rejected("INVALID_ARGUMENT");
             return FcmErrors.InvalidPayload("message", "the body must be a JSON object with a message");
@@ -63,8 +53,8 @@ public static class MessagesApi
             case "OK":
                 statistics.Accepted();
                 var name = $"projects/{projectId}/messages/{Interlocked.Increment(ref s_nextMessageId)}";
-                messages.Add(new StoredMessage(name, receivedAt, target.Token, target.Topic, message.ToJsonString()));
-                return Results.Json(new { name });
+                messages.Add(new StoredMessage(name, receivedAt, target.Token, target.Topic, message.GetRawText()));
+                return Results.Text($"{{\"name\":\"{JsonEncodedText.Encode(name)}\"}}", "application/json");
             case "QUOTA_EXCEEDED":
                 statistics.Rejected(outcome);
                 return FcmErrors.QuotaExceeded(context.Response, profile.RetryAfterSeconds);
@@ -81,6 +71,18 @@ public static class MessagesApi
                     _ when failure is not null => FcmErrors.InvalidPayload(failure.Field, failure.Description),
                     _ => FcmErrors.InvalidToken(),
                 };
+        }
+    }
+
+    private static async Task<JsonDocument?> ParseAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
