@@ -8,7 +8,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 trap 'kill -TERM -- "-$pid" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 
 dotnet publish "$root/tests/FcmEmulator" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
-setsid env Logging__LogLevel__Default=Warning dotnet "$work/app/FcmEmulator.dll" --urls "http://127.0.0.1:$port" >"$work/emulator.log" 2>&1 &
+setsid env Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 dotnet "$work/app/FcmEmulator.dll" --urls "http://127.0.0.1:$port" >"$work/emulator.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
 

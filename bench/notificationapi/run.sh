@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # NotificationApi broadcast throughput: `all: true` notifications to DEVICES registered devices, sent into the
-# FCM emulator through the real OAuth2 + FCM HTTP v1 path. Builds Release; starts its own postgres, redis-server,
+# FCM emulator through the real OAuth2 + FCM HTTP v1 path. Builds Release for linux-x64 (ReadyToRun, no dynamic PGO, the
+# tiered JIT counting calls at once: as the container images); starts its own postgres, redis-server,
 # FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as deployed); seeds the devices with SQL;
 # prints deliveries/s from POST to completed, the CPU each process spent per delivery, and NotificationApi's peak RSS;
 # stops everything it started. BROADCASTS (default 3) broadcasts run one after the other in the same processes: the
@@ -54,7 +55,7 @@ service_account=$(python3 -c 'import json,sys; print(json.dumps({"type": "servic
 start() { # name, dll, port, env...
   local name=$1 dll=$2 port=$3; shift 3
   ( cd "$work/$name" && exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      Logging__LogLevel__Default=Warning "$@" dotnet "$dll" ) >"$work/$name.log" 2>&1 &
+      Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 "$@" dotnet "$dll" ) >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return; sleep 0.2; done
   echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1

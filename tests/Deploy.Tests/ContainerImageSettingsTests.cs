@@ -26,6 +26,25 @@ public sealed class ContainerImageSettingsTests
         Assert.Equal(["8080/tcp"], config.Ports);
         Assert.Equal("Production", config.Environment["ASPNETCORE_ENVIRONMENT"]);
         Assert.Equal("8080", config.Environment["ASPNETCORE_HTTP_PORTS"]);
+        Assert.Equal("0", config.Environment["DOTNET_TC_CallCountingDelayMs"]);
+    }
+
+    [Theory]
+    [InlineData("DeviceApi/DeviceApi.csproj")]
+    [InlineData("NotificationApi/NotificationApi.csproj")]
+    [InlineData("Web/Web.csproj")]
+    public async Task Published_for_linux_x64_each_service_is_ReadyToRun_compiled_without_dynamic_PGO(string project)
+    {
+        var result = await Repository.DotnetAsync(
+        [
+            "msbuild", Repository.PathOf(project), "-nologo", "-p:Configuration=Release", "-p:RuntimeIdentifier=linux-x64",
+            "-getProperty:PublishReadyToRun", "-getProperty:TieredPGO",
+        ]);
+
+        Assert.Equal(0, result.ExitCode);
+        var properties = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("Properties");
+        Assert.Equal("true", properties.GetProperty("PublishReadyToRun").GetString());
+        Assert.Equal("false", properties.GetProperty("TieredPGO").GetString());
     }
 
     [Theory]
