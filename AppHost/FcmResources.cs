@@ -30,15 +30,20 @@ internal static class FcmResources
         }
 
         var port = builder.Configuration.GetValue("Infrastructure:FcmEmulatorPort", 5199);
+        var http2Port = builder.Configuration.GetValue("Infrastructure:FcmEmulatorHttp2Port", 5198);
         Infrastructure.PortCheck.RequireFreeWhenRunning(builder, port, "fcm-emulator");
+        Infrastructure.PortCheck.RequireFreeWhenRunning(builder, http2Port, "fcm-emulator");
 
+        // HTTP/1.1 for /token and the control API; messages:send over HTTP/2, as the real FCM serves it.
         var emulatorUrl = $"http://localhost:{port}";
         var emulator = builder.AddProject<Projects.FcmEmulator>("fcm-emulator", launchProfileName: null)
-            .WithHttpEndpoint(port: port, targetPort: port, isProxied: false)
-            .WithHttpHealthCheck("/health");
+            .WithHttpEndpoint(port: port, targetPort: port, isProxied: false, env: "Emulator__Port")
+            .WithHttpEndpoint(port: http2Port, targetPort: http2Port, name: "http2", isProxied: false, env: "Emulator__Http2Port")
+            .WithEndpoint("http2", endpoint => endpoint.Transport = "http2")
+            .WithHttpHealthCheck("/health", endpointName: "http");
         var generated = new Lazy<string>(() => GenerateServiceAccount(emulatorUrl));
         var serviceAccount = builder.AddParameter(ServiceAccountParameter, () => generated.Value, secret: true);
-        return new FcmSettings(serviceAccount, EmulatorProjectId, emulatorUrl, emulator);
+        return new FcmSettings(serviceAccount, EmulatorProjectId, $"http://localhost:{http2Port}", emulator);
     }
 
     public static IResourceBuilder<ProjectResource> WithFcm(this IResourceBuilder<ProjectResource> project, FcmSettings fcm)

@@ -45,7 +45,11 @@ public static class ApplicationServicesExtensions
             {
                 http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<FcmOptions>>().Value.Endpoint);
                 http.DefaultRequestVersion = HttpVersion.Version20;
-                http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+                // FCM's v1 API is HTTP/2 (negotiated by TLS); a plain-http endpoint (the emulator) is spoken to with
+                // HTTP/2 prior knowledge, so a broadcast multiplexes its sends over a few connections there too.
+                http.DefaultVersionPolicy = http.BaseAddress.Scheme == Uri.UriSchemeHttp
+                    ? HttpVersionPolicy.RequestVersionExact
+                    : HttpVersionPolicy.RequestVersionOrLower;
                 http.Timeout = TimeSpan.FromSeconds(30);
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

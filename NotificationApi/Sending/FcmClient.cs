@@ -66,8 +66,11 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential)
     {
         try
         {
+            // A request built by hand does not take the client's default version: without these it would be HTTP/1.1.
             using var request = new HttpRequestMessage(HttpMethod.Post, credential.SendPath)
             {
+                Version = http.DefaultRequestVersion,
+                VersionPolicy = http.DefaultVersionPolicy,
                 Content = new StringContent(Body(messageJson, token, topic), Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new("Bearer", await credential.GetAccessTokenAsync(cancellationToken));

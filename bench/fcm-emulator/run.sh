@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# FcmEmulator throughput: wrk POSTs a valid FCM message with a bearer token from /token (Release build).
+# FcmEmulator throughput: wrk POSTs a valid FCM message with a bearer token from /token (Release build), over HTTP/1.1
+# (wrk has no HTTP/2; NotificationApi sends over the emulator's HTTP/2 listener, see bench/notificationapi).
 # Usage: bench/fcm-emulator/run.sh      DURATION=10s CONNECTIONS=64 bench/fcm-emulator/run.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/pushboard-bench-emulator-XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 trap 'kill -TERM -- "-$pid" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 
 dotnet publish "$root/tests/FcmEmulator" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
-setsid env Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 dotnet "$work/app/FcmEmulator.dll" --urls "http://127.0.0.1:$port" >"$work/emulator.log" 2>&1 &
+setsid env Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 Emulator__Port="$port" Emulator__Http2Port="$(free_port)" \
+  dotnet "$work/app/FcmEmulator.dll" >"$work/emulator.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
 

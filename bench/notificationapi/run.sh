@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # NotificationApi broadcast throughput: `all: true` notifications to DEVICES registered devices, sent into the
-# FCM emulator through the real OAuth2 + FCM HTTP v1 path. Builds Release for linux-x64 (ReadyToRun, no dynamic PGO, the
+# FCM emulator through the real OAuth2 + FCM HTTP v1 path (messages:send over HTTP/2, as with the real FCM). Builds Release for linux-x64 (ReadyToRun, no dynamic PGO, the
 # tiered JIT counting calls at once: as the container images); starts its own postgres, redis-server,
 # FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as deployed); seeds the devices with SQL;
 # prints deliveries/s from POST to completed, the CPU each process spent per delivery, and NotificationApi's peak RSS;
@@ -20,7 +20,7 @@ as_postgres() { if [[ $(id -u) == 0 ]]; then setpriv --reuid=postgres --regid=po
 
 work=$(mktemp -d /tmp/pushboard-bench-notificationapi-XXXXXX)
 chmod 755 "$work"
-pg_port=$(free_port); redis_port=$(free_port); emulator_port=$(free_port); devices_port=$(free_port); api_port=$(free_port)
+pg_port=$(free_port); redis_port=$(free_port); emulator_port=$(free_port); emulator_http2_port=$(free_port); devices_port=$(free_port); api_port=$(free_port)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
@@ -61,13 +61,14 @@ start() { # name, dll, port, env...
   echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1
 }
 keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" RateLimiting__PermitsPerSecond=1000000)
-start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
+start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
+  Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
 start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" \
   ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port"
 start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
   ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \
   ConnectionStrings__cache="127.0.0.1:$redis_port" DeviceApi__BaseAddress="http://127.0.0.1:$devices_port" \
-  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_port" ${NOTIFICATIONAPI_SETTINGS:-}
+  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_http2_port" ${NOTIFICATIONAPI_SETTINGS:-}
 api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
 names=(postgres redis-server FcmEmulator DeviceApi NotificationApi)
 # CPU seconds used so far by each started process group (exited children included), in the order of names.

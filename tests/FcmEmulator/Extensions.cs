@@ -1,18 +1,23 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pushboard.FcmEmulator.Model;
 
 namespace Microsoft.Extensions.Hosting;
 
 public static class FcmEmulatorExtensions
 {
-    private const string DefaultUrl = "http://127.0.0.1:5199";
-
     public static void AddFcmEmulator(this WebApplicationBuilder builder)
     {
         // Loopback only: the emulator accepts any signing key and must never be reachable from outside the machine.
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        // Two listeners: HTTP/1.1 for /token (Google.Apis.Auth) and the /emulator control API, and HTTP/2 without TLS
+        // (prior knowledge) for messages:send, which the real FCM serves over HTTP/2. messages:send answers on both.
+        var port = builder.Configuration.GetValue("Emulator:Port", 5199);
+        var http2Port = builder.Configuration.GetValue("Emulator:Http2Port", 5198);
+        builder.WebHost.UseUrls();
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+            kestrel.ListenLocalhost(port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenLocalhost(http2Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddProblemDetails();

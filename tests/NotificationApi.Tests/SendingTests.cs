@@ -41,6 +41,8 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var failed = Assert.Single(deliveries, d => d["deviceId"].Text() == unknown);
         Assert.Equal(("failed", "device_not_found"), (failed["status"].Text(), failed["error"].Text()));
         Assert.All(deliveries.Where(d => d["deviceId"].Text() != unknown), d => Assert.StartsWith("projects/", d["fcmMessageId"].Text()));
+        var attempt = Assert.Single(await _pushboard.AttemptsAsync(devices[0].Token));
+        Assert.Equal("HTTP/2", attempt["protocol"].Text());
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class FaultTests(ReliabilityAppFixture fixture) : IDisposable
         var retried = 0;
         foreach (var token in tokens)
         {
-            var attempts = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>($"/emulator/requests?token={token}"))!["items"]!.AsArray()
+            var attempts = (await _pushboard.AttemptsAsync(token))
                 .Select(a => (At: DateTime.Parse(a!["receivedAt"].Text(), null, System.Globalization.DateTimeStyles.RoundtripKind), Outcome: a["outcome"].Text()))
                 .OrderBy(a => a.At)
                 .ToList();

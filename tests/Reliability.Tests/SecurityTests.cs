@@ -70,7 +70,7 @@ public sealed class SecurityTests(ReliabilityAppFixture fixture)
     {
         var listening = await RunAsync("ss", "-ltnH");
 
-        foreach (var port in new[] { fixture.PostgresPort, fixture.RedisPort, fixture.FcmEmulatorPort })
+        foreach (var port in new[] { fixture.PostgresPort, fixture.RedisPort, fixture.FcmEmulatorPort, fixture.FcmEmulatorHttp2Port })
         {
             var sockets = listening.Split('\n').Where(line => line.Contains($":{port} ")).ToList();
             Assert.NotEmpty(sockets);

@@ -18,6 +18,7 @@ public class PushboardAppFixture : IAsyncLifetime
     public int PostgresPort { get; } = FreePort.Next();
     public int RedisPort { get; } = FreePort.Next();
     public int FcmEmulatorPort { get; } = FreePort.Next();
+    public int FcmEmulatorHttp2Port { get; } = FreePort.Next();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -30,6 +31,7 @@ public class PushboardAppFixture : IAsyncLifetime
         $"Infrastructure:PostgresPort={PostgresPort}",
         $"Infrastructure:RedisPort={RedisPort}",
         $"Infrastructure:FcmEmulatorPort={FcmEmulatorPort}",
+        $"Infrastructure:FcmEmulatorHttp2Port={FcmEmulatorHttp2Port}",
         $"Parameters:admin-api-key={AdminApiKey}",
         $"Parameters:app-api-key={AppApiKey}",
     ];

@@ -72,6 +72,11 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
         return [.. page["items"]!.AsArray().Select(item => item!["message"]!.AsObject())];
     }
 
+    // Every messages:send the emulator received for the token, accepted or not, newest first.
+    public async Task<List<JsonObject>> AttemptsAsync(string token) =>
+        [.. (await _emulator.GetFromJsonAsync<JsonObject>($"/emulator/requests?token={Uri.EscapeDataString(token)}"))!["items"]!.AsArray()
+            .Select(item => item!.AsObject())];
+
     public static int Count(JsonObject notification, string name) => (int)notification["counts"]![name]!;
 
     public void Dispose()

@@ -94,7 +94,7 @@ public static class EmulatorControlApi
         var items = attempts.NewestFirst()
             .Where(attempt => (token is null || attempt.Token == token) && (topic is null || attempt.Topic == topic))
             .Take(limit ?? MaxLimit)
-            .Select(attempt => new { token = attempt.Token, topic = attempt.Topic, receivedAt = attempt.ReceivedAt.UtcDateTime, outcome = attempt.Outcome });
+            .Select(attempt => new { token = attempt.Token, topic = attempt.Topic, receivedAt = attempt.ReceivedAt.UtcDateTime, outcome = attempt.Outcome, protocol = attempt.Protocol });
         return Results.Json(new { items });
     }
 }

@@ -46,7 +46,7 @@ public static class MessagesApi
         var failure = MessageValidation.Validate(message, out var target);
         var receivedAt = time.GetUtcNow();
         var outcome = Decide(failure, target, faults.Roll());
-        attempts.Add(new SendAttempt(target.Token, target.Topic, receivedAt, outcome));
+        attempts.Add(new SendAttempt(target.Token, target.Topic, receivedAt, outcome, context.Request.Protocol));
 
         switch (outcome)
         {

@@ -4,7 +4,7 @@ namespace Pushboard.FcmEmulator.Model;
 
 public sealed record StoredMessage(string Name, DateTimeOffset ReceivedAt, string? Token, string? Topic, string MessageJson);
 
-public sealed record SendAttempt(string? Token, string? Topic, DateTimeOffset ReceivedAt, string Outcome);
+public sealed record SendAttempt(string? Token, string? Topic, DateTimeOffset ReceivedAt, string Outcome, string Protocol);
 
 // A bounded, newest-last log: when full, the oldest entries are dropped first.
 public class BoundedLog<T>(int capacity)
