@@ -197,15 +197,6 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.ToTable("notifications", (string)null);
                 });
 
-            modelBuilder.Entity("Pushboard.NotificationApi.Model.Delivery", b =>
-                {
-                    b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
-                        .WithMany()
-                        .HasForeignKey("NotificationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
                 {
                     b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
