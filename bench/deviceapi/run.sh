@@ -4,6 +4,7 @@
 # runs DeviceApi.dll as in production (logging at Warning), seeds devices, runs each wrk scenario RUNS times,
 # prints the median req/s and p99, and stops everything it started.
 # Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 WARMUP=30s bench/deviceapi/run.sh
+#        POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/deviceapi/run.sh   (extra postgres settings)
 #        bench/deviceapi/run.sh --serve    (start and seed, then keep serving until Ctrl-C: for manual calls)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,7 @@ mkdir -p "$work/pg"
 [[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
 as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
 postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-  -c max_connections=300 -c shared_buffers=256MB)
+  -c max_connections=300 -c shared_buffers=256MB ${POSTGRES_OPTIONS:-})
 [[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
 setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
 pids+=($!)
