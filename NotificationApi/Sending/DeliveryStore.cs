@@ -16,8 +16,8 @@ public sealed record PendingDelivery(long Id, string? DeviceId, string? Topic, s
 public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 {
     // Inserts a page of deliveries (a redelivered page inserts nothing twice: the unique indexes on device and on topic
-    // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones on the notification
-    // in the same statement, and returns the ids of the new pending ones.
+    // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones
+    // on the notification in the same statement, and returns the ids of the new pending ones.
     public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
             """

@@ -9,6 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/bench/common.sh"
 duration=${DURATION:-30s}
 runs=${RUNS:-3}
 connections=${CONNECTIONS:-64}
@@ -18,8 +19,6 @@ pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export BENCH_ADMIN_KEY="bench-admin-key-$RANDOM$RANDOM$RANDOM"
 export BENCH_APP_KEY="bench-app-key-$RANDOM$RANDOM$RANDOM"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-as_postgres() { if [[ $(id -u) == 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
 
 work=$(mktemp -d /tmp/pushboard-bench-deviceapi-XXXXXX)
 chmod 755 "$work"
@@ -36,7 +35,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "building DeviceApi (Release)..."
-dotnet publish "$root/DeviceApi" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+publish "$root/DeviceApi" "$work/app" "$work/build.log"
 
 mkdir -p "$work/pg"
 [[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"

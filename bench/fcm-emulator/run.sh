@@ -4,12 +4,12 @@
 # Usage: bench/fcm-emulator/run.sh      DURATION=10s CONNECTIONS=64 bench/fcm-emulator/run.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/bench/common.sh"
 work=$(mktemp -d /tmp/pushboard-bench-emulator-XXXXXX)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 trap 'kill -TERM -- "-$pid" 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 
-dotnet publish "$root/tests/FcmEmulator" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+publish "$root/tests/FcmEmulator" "$work/app" "$work/build.log"
 setsid env Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 Emulator__Port="$port" Emulator__Http2Port="$(free_port)" \
   dotnet "$work/app/FcmEmulator.dll" >"$work/emulator.log" 2>&1 &
 pid=$!

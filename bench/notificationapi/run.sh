@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
 # NotificationApi broadcast throughput: `all: true` notifications to DEVICES registered devices, sent into the
-# FCM emulator through the real OAuth2 + FCM HTTP v1 path (messages:send over HTTP/2, as with the real FCM). Builds Release for linux-x64 (ReadyToRun, no dynamic PGO, the
-# tiered JIT counting calls at once: as the container images); starts its own postgres, redis-server,
-# FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as deployed); seeds the devices with SQL;
-# prints deliveries/s from POST to completed, the CPU each process spent per delivery, and NotificationApi's peak RSS;
-# stops everything it started. BROADCASTS (default 3) broadcasts run one after the other in the same processes: the
+# FCM emulator through the real OAuth2 + FCM HTTP v1 path (messages:send over HTTP/2, as with the real FCM). Builds
+# Release for linux-x64 (ReadyToRun, no dynamic PGO, the tiered JIT counting calls at once: as the container images);
+# starts its own postgres, redis-server, FcmEmulator, DeviceApi and NotificationApi directly (no Aspire proxy, as
+# deployed); seeds the devices with SQL; prints deliveries/s from POST to completed, the CPU each process spent per
+# delivery, and NotificationApi's peak RSS; stops everything it started. BROADCASTS (default 3) broadcasts run one after the other in the same processes: the
 # first runs while the tiered JIT is still compiling the hot paths, the last shows the warmed-up service.
 # Usage: bench/notificationapi/run.sh            DEVICES=1000000 BROADCASTS=1 bench/notificationapi/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+source "$root/bench/common.sh"
 devices=${DEVICES:-100000}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 admin_key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
 app_key="bench-app-key-$RANDOM$RANDOM$RANDOM"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-as_postgres() { if [[ $(id -u) == 0 ]]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
 
 work=$(mktemp -d /tmp/pushboard-bench-notificationapi-XXXXXX)
 chmod 755 "$work"
@@ -31,7 +30,7 @@ trap cleanup EXIT INT TERM
 
 echo "building (Release)..."
 for project in DeviceApi NotificationApi tests/FcmEmulator; do
-  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/$(basename "$project")" --nologo -v quiet >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+  publish "$root/$project" "$work/$(basename "$project")" "$work/build.log"
 done
 
 mkdir -p "$work/pg"
