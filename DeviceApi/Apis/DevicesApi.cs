@@ -48,7 +48,7 @@ public static class DevicesApi
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> RefreshToken(
-        string deviceId, RefreshTokenRequest request, DeviceStore store, CancellationToken cancellationToken)
+        string deviceId, RefreshTokenRequest request, TokenRefreshBatcher batcher, CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateRefresh(deviceId, request);
         if (errors.Count > 0)
@@ -56,7 +56,7 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        var device = await store.RefreshTokenAsync(deviceId, request.FcmToken!, cancellationToken);
+        var device = await batcher.RefreshAsync(deviceId, request.FcmToken!, cancellationToken);
         return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
     }
 

@@ -40,6 +40,9 @@ public static class ApplicationServicesExtensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceStore>();
+        services.Configure<TokenRefreshBatchOptions>(builder.Configuration.GetSection(TokenRefreshBatchOptions.Section));
+        services.AddSingleton<TokenRefreshBatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();
         services.Configure<DeviceExpiryOptions>(builder.Configuration.GetSection(DeviceExpiryOptions.Section));
         services.Configure<DeviceEventsOptions>(builder.Configuration.GetSection(DeviceEventsOptions.Section));

@@ -6,6 +6,8 @@ namespace Pushboard.DeviceApi.Infrastructure;
 
 public sealed record DeviceRegistration(string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale);
 
+public sealed record TokenRefresh(string DeviceId, string FcmToken);
+
 public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
 
 // The request paths of the registry as single SQL statements on a pooled connection: one round trip each.
@@ -85,6 +87,16 @@ public sealed partial class DeviceStore(
         RETURNING {Columns}, false, release.taken
         """;
 
+    // Many refreshes in one statement, the rows locked in the order of the arrays (a nested loop over the unnest).
+    // It has no token taking: a token another device holds makes the unique index refuse the whole statement.
+    private const string RefreshTokensSql = $"""
+        UPDATE devices SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
+            updated_at = $3, token_updated_at = $3, last_seen_at = $3
+        FROM unnest($1::text[], $2::text[]) AS refresh(id, token)
+        WHERE device_id = refresh.id
+        RETURNING {Columns}
+        """;
+
     private const string FindSql = $"SELECT {Columns} FROM devices WHERE device_id = $1";
 
     private const string FindManySql = $"SELECT {Columns} FROM devices WHERE device_id = ANY($1)";
@@ -101,6 +113,19 @@ public sealed partial class DeviceStore(
     {
         var (device, _) = await WriteAsync(RefreshTokenSql, RefreshTokenTakingTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
         return device;
+    }
+
+    // Refreshes the tokens of distinct devices to distinct tokens in one statement; the devices that exist come back.
+    // Throws the PostgresException of a race (see IsRace) when a token is held by another device: nothing is written
+    // then, and each refresh has to go through RefreshTokenAsync, which takes the token from its holder.
+    public async Task<Dictionary<string, Device>> RefreshTokensAsync(IReadOnlyList<TokenRefresh> refreshes, CancellationToken cancellationToken)
+    {
+        await using var command = writes.CreateCommand(RefreshTokensSql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.DeviceId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.FcmToken)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
+        var devices = await ReadAllAsync(command, cancellationToken);
+        return devices.ToDictionary(device => device.DeviceId, StringComparer.Ordinal);
     }
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
@@ -246,7 +271,7 @@ public sealed partial class DeviceStore(
         return (device, created);
     }
 
-    private static bool IsRace(PostgresException exception) =>
+    public static bool IsRace(PostgresException exception) =>
         exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
     private static async Task<List<Device>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -74,4 +74,57 @@ public sealed class RaceTests(DeviceApiFixture fixture)
         Assert.Equal(tokens.Distinct().Count(), tokens.Count);
         Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? "invalid" : "active", d.Status));
     }
+
+    [Fact]
+    public async Task Parallel_token_refreshes_each_answer_with_the_token_they_sent()
+    {
+        var app = fixture.AppClient();
+        var devices = Enumerable.Range(0, 60).Select(_ => TestData.NewId("refresh")).ToArray();
+        await Task.WhenAll(devices.Select(d => app.Register(d, TestData.NewToken())));
+        var refreshes = devices.SelectMany(d => Enumerable.Range(0, 3).Select(_ => (Device: d, Token: TestData.NewToken()))).ToArray();
+        var unknown = Enumerable.Range(0, 10).Select(_ => TestData.NewId("unknown")).ToArray();
+
+        // All in flight at once, so that refreshes of one device and of unknown devices share moments with the others.
+        var answers = Task.WhenAll(refreshes.Select(async r => (r.Device, r.Token, Response: await app.PatchAsJsonAsync($"/api/devices/{r.Device}/token", new { fcmToken = r.Token }))));
+        var unknownAnswers = Task.WhenAll(unknown.Select(id => app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() })));
+
+        foreach (var (device, token, response) in await answers)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answered = (await response.Content.ReadFromJsonAsync<DeviceDto>())!;
+            Assert.Equal((device, token, "active"), (answered.DeviceId, answered.FcmToken, answered.Status));
+        }
+
+        foreach (var response in await unknownAnswers)
+        {
+            await response.AssertProblem(404);
+        }
+
+        var items = (await (await fixture.Admin().PostAsJsonAsync("/api/devices/query", new { deviceIds = devices.Concat(unknown) })).Content.ReadFromJsonAsync<ItemsDto>())!.Items;
+        Assert.Equal(devices.Order(StringComparer.Ordinal), items.Select(d => d.DeviceId).Order(StringComparer.Ordinal));
+        Assert.All(items, d => Assert.Contains((d.DeviceId, d.FcmToken!), refreshes));
+    }
+
+    [Fact]
+    public async Task Two_devices_swapping_tokens_by_refresh_never_fail()
+    {
+        var app = fixture.AppClient();
+        var (a, b) = (TestData.NewId(), TestData.NewId());
+        var (tokenA, tokenB) = (TestData.NewToken(), TestData.NewToken());
+        await app.Register(a, tokenA);
+        await app.Register(b, tokenB);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => new[]
+        {
+            app.PatchAsJsonAsync($"/api/devices/{a}/token", new { fcmToken = tokenB }),
+            app.PatchAsJsonAsync($"/api/devices/{b}/token", new { fcmToken = tokenA }),
+        }));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var devices = new[] { await fixture.Admin().GetDevice(a), await fixture.Admin().GetDevice(b) };
+        var tokens = devices.Where(d => d.FcmToken is not null).Select(d => d.FcmToken).ToList();
+        Assert.NotEmpty(tokens);
+        Assert.Equal(tokens.Distinct().Count(), tokens.Count);
+        Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? ("invalid", "token_reassigned") : ("active", null), (d.Status, d.InvalidReason)));
+    }
 }

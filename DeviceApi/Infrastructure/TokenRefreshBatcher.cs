@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pushboard.DeviceApi.Model;
+
+namespace Pushboard.DeviceApi.Infrastructure;
+
+public sealed class TokenRefreshBatchOptions
+{
+    public const string Section = "TokenRefreshBatches";
+
+    // Batches written side by side. Each batch is one connection and one transaction.
+    public int Writers { get; set; } = 2;
+
+    public int MaxSize { get; set; } = 64;
+}
+
+// Coalesces the token refreshes waiting at one moment into one UPDATE: an app refreshes its token on every start,
+// and one statement for many devices costs Postgres a fraction of a statement and a commit for each
+// (docs/deviceapi.md#token-refresh-batches). A request is answered after its batch committed, as before.
+// A batch holds distinct devices and distinct tokens, sorted by device id, so batches running side by side lock
+// their rows in one order. When the unique index refuses a batch (a token another device holds) or it loses a
+// deadlock, each of its refreshes runs again alone through DeviceStore.RefreshTokenAsync, which takes the token.
+public sealed partial class TokenRefreshBatcher(
+    DeviceStore store,
+    IOptions<TokenRefreshBatchOptions> options,
+    ILogger<TokenRefreshBatcher> logger) : IHostedService, IDisposable
+{
+    public const string ActivitySourceName = "Pushboard.DeviceApi";
+    private static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
+    private readonly Channel<PendingRefresh> _pending = Channel.CreateUnbounded<PendingRefresh>();
+    private readonly CancellationTokenSource _abort = new();
+    private Task _writers = Task.CompletedTask;
+
+    public Task<Device?> RefreshAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
+    {
+        var refresh = new PendingRefresh(new TokenRefresh(deviceId, fcmToken), Activity.Current?.Context);
+        return _pending.Writer.TryWrite(refresh)
+            ? refresh.Completion.Task.WaitAsync(cancellationToken)
+            : store.RefreshTokenAsync(deviceId, fcmToken, cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var writers = Math.Max(1, options.Value.Writers);
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
+        return Task.CompletedTask;
+    }
+
+    // The web server has stopped taking requests by now; what is queued is still written, unless the host's shutdown
+    // timeout runs out first (then the waiting requests fail, unanswered, and their apps will refresh again).
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        try
+        {
+            await _writers.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await _abort.CancelAsync();
+        }
+    }
+
+    public void Dispose() => _abort.Dispose();
+
+    private async Task WriteBatchesAsync()
+    {
+        var maxSize = Math.Max(1, options.Value.MaxSize);
+        var batch = new List<PendingRefresh>(maxSize);
+        var deviceIds = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        PendingRefresh? carried = null;
+        while (carried is not null || await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            // A second refresh of a device (or of a token) already in this batch waits for the next one.
+            var next = carried;
+            carried = null;
+            while (batch.Count < maxSize && (next is not null || _pending.Reader.TryRead(out next)))
+            {
+                if (deviceIds.Contains(next.Refresh.DeviceId) || tokens.Contains(next.Refresh.FcmToken))
+                {
+                    carried = next;
+                    break;
+                }
+
+                deviceIds.Add(next.Refresh.DeviceId);
+                tokens.Add(next.Refresh.FcmToken);
+                batch.Add(next);
+                next = null;
+            }
+
+            batch.Sort(static (a, b) => string.CompareOrdinal(a.Refresh.DeviceId, b.Refresh.DeviceId));
+            await WriteAsync(batch, _abort.Token);
+            batch.Clear();
+            deviceIds.Clear();
+            tokens.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<PendingRefresh> batch, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity(
+            "token refresh batch", ActivityKind.Internal, parentContext: default,
+            links: batch.Where(refresh => refresh.Caller is not null).Select(refresh => new ActivityLink(refresh.Caller!.Value)));
+        activity?.SetTag("pushboard.batch.size", batch.Count);
+        try
+        {
+            var devices = await store.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], cancellationToken);
+            foreach (var refresh in batch)
+            {
+                refresh.Completion.TrySetResult(devices.GetValueOrDefault(refresh.Refresh.DeviceId));
+            }
+        }
+        catch (PostgresException exception) when (DeviceStore.IsRace(exception))
+        {
+            Log.BatchRefused(logger, batch.Count, exception.SqlState);
+            activity?.SetTag("pushboard.batch.refused", exception.SqlState);
+            await Task.WhenAll(batch.Select(refresh => RefreshAloneAsync(refresh, cancellationToken)));
+        }
+        catch (Exception exception)
+        {
+            foreach (var refresh in batch)
+            {
+                refresh.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task RefreshAloneAsync(PendingRefresh refresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            refresh.Completion.TrySetResult(await store.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, cancellationToken));
+        }
+        catch (Exception exception)
+        {
+            refresh.Completion.TrySetException(exception);
+        }
+    }
+
+    private sealed class PendingRefresh(TokenRefresh refresh, ActivityContext? caller)
+    {
+        public TokenRefresh Refresh { get; } = refresh;
+
+        public ActivityContext? Caller { get; } = caller;
+
+        // Completed by a writer loop; the request continues on the thread pool, not on the writer.
+        public TaskCompletionSource<Device?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Debug, "A batch of {Count} token refreshes was refused ({SqlState}); each runs again alone")]
+        public static partial void BatchRefused(ILogger logger, int count, string? sqlState);
+    }
+}
