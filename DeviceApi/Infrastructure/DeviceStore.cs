@@ -88,12 +88,14 @@ public sealed partial class DeviceStore(
         """;
 
     // Many refreshes in one statement, the rows locked in the order of the arrays (a nested loop over the unnest).
-    // It has no token taking: a token another device holds makes the unique index refuse the whole statement.
+    // It takes no token: a refresh whose token another device holds is left out (and not returned).
     private const string RefreshTokensSql = $"""
         UPDATE devices SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
             updated_at = $3, token_updated_at = $3, last_seen_at = $3
         FROM unnest($1::text[], $2::text[]) AS refresh(id, token)
         WHERE device_id = refresh.id
+          AND NOT EXISTS (SELECT 1 FROM devices holder
+                          WHERE md5(holder.fcm_token) = md5(refresh.token) AND holder.fcm_token = refresh.token AND holder.device_id <> refresh.id)
         RETURNING {Columns}
         """;
 
@@ -115,9 +117,10 @@ public sealed partial class DeviceStore(
         return device;
     }
 
-    // Refreshes the tokens of distinct devices to distinct tokens in one statement; the devices that exist come back.
-    // Throws the PostgresException of a race (see IsRace) when a token is held by another device: nothing is written
-    // then, and each refresh has to go through RefreshTokenAsync, which takes the token from its holder.
+    // Refreshes the tokens of distinct devices to distinct tokens in one statement and returns the devices written.
+    // A refresh left out (an unknown device, or a token another device holds) has to go through RefreshTokenAsync,
+    // which answers the first and takes the token in the second. A holder that commits its token while the statement
+    // runs makes the unique index refuse the whole statement: a PostgresException of a race (IsRace), nothing written.
     public async Task<Dictionary<string, Device>> RefreshTokensAsync(IReadOnlyList<TokenRefresh> refreshes, CancellationToken cancellationToken)
     {
         await using var command = writes.CreateCommand(RefreshTokensSql);

@@ -20,8 +20,9 @@ public sealed class TokenRefreshBatchOptions
 // and one statement for many devices costs Postgres a fraction of a statement and a commit for each
 // (docs/deviceapi.md#token-refresh-batches). A request is answered after its batch committed, as before.
 // A batch holds distinct devices and distinct tokens, sorted by device id, so batches running side by side lock
-// their rows in one order. When the unique index refuses a batch (a token another device holds) or it loses a
-// deadlock, each of its refreshes runs again alone through DeviceStore.RefreshTokenAsync, which takes the token.
+// their rows in one order. The batch statement takes no token: a refresh it leaves out (a token another device
+// holds, an unknown device) runs alone through DeviceStore.RefreshTokenAsync, which takes the token or answers 404;
+// so does every refresh of a batch the unique index refused (a holder committed meanwhile) or a deadlock ended.
 public sealed partial class TokenRefreshBatcher(
     DeviceStore store,
     IOptions<TokenRefreshBatchOptions> options,
@@ -109,10 +110,20 @@ public sealed partial class TokenRefreshBatcher(
         try
         {
             var devices = await store.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], cancellationToken);
+            var leftOut = new List<PendingRefresh>();
             foreach (var refresh in batch)
             {
-                refresh.Completion.TrySetResult(devices.GetValueOrDefault(refresh.Refresh.DeviceId));
+                if (devices.TryGetValue(refresh.Refresh.DeviceId, out var device))
+                {
+                    refresh.Completion.TrySetResult(device);
+                }
+                else
+                {
+                    leftOut.Add(refresh);
+                }
             }
+
+            await Task.WhenAll(leftOut.Select(refresh => RefreshAloneAsync(refresh, cancellationToken)));
         }
         catch (PostgresException exception) when (DeviceStore.IsRace(exception))
         {
