@@ -99,6 +99,9 @@ public sealed partial class DeviceStore(
         RETURNING {Columns}
         """;
 
+    // Local to the batch's implicit transaction.
+    private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
+
     private const string FindSql = $"SELECT {Columns} FROM devices WHERE device_id = $1";
 
     private const string FindManySql = $"SELECT {Columns} FROM devices WHERE device_id = ANY($1)";
@@ -119,17 +122,42 @@ public sealed partial class DeviceStore(
 
     // Refreshes the tokens of distinct devices to distinct tokens in one statement and returns the devices written.
     // A refresh left out (an unknown device, or a token another device holds) has to go through RefreshTokenAsync,
-    // which answers the first and takes the token in the second. A holder that commits its token while the statement
-    // runs makes the unique index refuse the whole statement: a PostgresException of a race (IsRace), nothing written.
-    public async Task<Dictionary<string, Device>> RefreshTokensAsync(IReadOnlyList<TokenRefresh> refreshes, CancellationToken cancellationToken)
+    // which answers the first and takes the token in the second. The statement waits at most `lockTimeout` for any
+    // one lock: a batch waits on the uncommitted token of another writer (the unique index) while holding rows that
+    // writer may want next, a deadlock Postgres would only break after deadlock_timeout (1 s). Such a wait, a holder
+    // that commits the token meanwhile (the unique index) and a deadlock throw a PostgresException for which
+    // IsRefusedBatch is true; nothing is written then.
+    public async Task<Dictionary<string, Device>> RefreshTokensAsync(
+        IReadOnlyList<TokenRefresh> refreshes, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
-        await using var command = writes.CreateCommand(RefreshTokensSql);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.DeviceId)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.FcmToken)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
-        var devices = await ReadAllAsync(command, cancellationToken);
-        return devices.ToDictionary(device => device.DeviceId, StringComparer.Ordinal);
+        await using var batch = writes.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SetLockTimeoutSql)
+        {
+            Parameters = { new NpgsqlParameter<string> { TypedValue = $"{(int)Math.Ceiling(lockTimeout.TotalMilliseconds)}ms" } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(RefreshTokensSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.DeviceId)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.FcmToken)] },
+                new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime },
+            },
+        });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var devices = new Dictionary<string, Device>(refreshes.Count, StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var device = ReadDevice(reader);
+            devices[device.DeviceId] = device;
+        }
+
+        return devices;
     }
+
+    public static bool IsRefusedBatch(PostgresException exception) =>
+        IsRace(exception) || exception.SqlState is PostgresErrorCodes.LockNotAvailable;
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
     {
@@ -274,7 +302,7 @@ public sealed partial class DeviceStore(
         return (device, created);
     }
 
-    public static bool IsRace(PostgresException exception) =>
+    private static bool IsRace(PostgresException exception) =>
         exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
     private static async Task<List<Device>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ public sealed class TokenRefreshBatchOptions
     public int Writers { get; set; } = 2;
 
     public int MaxSize { get; set; } = 64;
+
+    // The longest a batch waits for one lock before it gives up and its refreshes run alone.
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
 }
 
 // Coalesces the token refreshes waiting at one moment into one UPDATE: an app refreshes its token on every start,
@@ -22,7 +25,8 @@ public sealed class TokenRefreshBatchOptions
 // A batch holds distinct devices and distinct tokens, sorted by device id, so batches running side by side lock
 // their rows in one order. The batch statement takes no token: a refresh it leaves out (a token another device
 // holds, an unknown device) runs alone through DeviceStore.RefreshTokenAsync, which takes the token or answers 404;
-// so does every refresh of a batch the unique index refused (a holder committed meanwhile) or a deadlock ended.
+// so does every refresh of a batch that waited too long on a lock, that the unique index refused (a holder
+// committed meanwhile) or that a deadlock ended.
 public sealed partial class TokenRefreshBatcher(
     DeviceStore store,
     IOptions<TokenRefreshBatchOptions> options,
@@ -109,8 +113,7 @@ public sealed partial class TokenRefreshBatcher(
         activity?.SetTag("pushboard.batch.size", batch.Count);
         try
         {
-            var devices = await store.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], cancellationToken);
-            var leftOut = new List<PendingRefresh>();
+            var devices = await store.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], options.Value.LockTimeout, cancellationToken);
             foreach (var refresh in batch)
             {
                 if (devices.TryGetValue(refresh.Refresh.DeviceId, out var device))
@@ -119,17 +122,18 @@ public sealed partial class TokenRefreshBatcher(
                 }
                 else
                 {
-                    leftOut.Add(refresh);
+                    StartAlone(refresh, cancellationToken);
                 }
             }
-
-            await Task.WhenAll(leftOut.Select(refresh => RefreshAloneAsync(refresh, cancellationToken)));
         }
-        catch (PostgresException exception) when (DeviceStore.IsRace(exception))
+        catch (PostgresException exception) when (DeviceStore.IsRefusedBatch(exception))
         {
             Log.BatchRefused(logger, batch.Count, exception.SqlState);
             activity?.SetTag("pushboard.batch.refused", exception.SqlState);
-            await Task.WhenAll(batch.Select(refresh => RefreshAloneAsync(refresh, cancellationToken)));
+            foreach (var refresh in batch)
+            {
+                StartAlone(refresh, cancellationToken);
+            }
         }
         catch (Exception exception)
         {
@@ -139,6 +143,11 @@ public sealed partial class TokenRefreshBatcher(
             }
         }
     }
+
+    // Not awaited: a refresh alone may wait on its device's row lock for as long as another transaction holds it
+    // (an expiry sweep, a takeover), and the writer goes on with the next batch meanwhile. Its request awaits it.
+    private void StartAlone(PendingRefresh refresh, CancellationToken cancellationToken) =>
+        _ = RefreshAloneAsync(refresh, cancellationToken);
 
     private async Task RefreshAloneAsync(PendingRefresh refresh, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# DeviceApi throughput: PATCH token refresh and GET device under wrk (64 connections, 10,000 seeded devices).
+# DeviceApi throughput: PATCH token refresh (new tokens; then with TAKEOVER_PERCENT, default 5, of tokens taken from
+# another device) and GET device under wrk (64 connections, 10,000 seeded devices).
 # Builds Release, starts its own postgres (initdb --no-locale in a temp folder) and redis-server on free ports,
 # runs DeviceApi.dll as in production (logging at Warning), seeds devices, runs each wrk scenario RUNS times,
 # prints the median req/s and p99, and stops everything it started.
@@ -107,5 +108,6 @@ printf 'reference: postgres alone (pgbench, 64 clients, 10 s, single-row UPDATE 
   "$("$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c "$connections" -j "$threads" -T 10 -M prepared -f "$here/pgbench-update.sql" devicesdb 2>/dev/null \
      | awk '/^tps/ { printf "%.0f", $3 }')"
 scenario PATCH-token patch-token.lua
+TAKEOVER_PERCENT=${TAKEOVER_PERCENT:-5} scenario "PATCH-token-takeover-${TAKEOVER_PERCENT:-5}%" patch-token-takeover.lua
 scenario GET-device get-device.lua
 psql_devices -At -c "SELECT count(*) || ' devices, ' || count(DISTINCT fcm_token) || ' distinct tokens, ' || count(*) FILTER (WHERE status = 'active') || ' active' FROM devices"

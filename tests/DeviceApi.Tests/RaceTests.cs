@@ -127,4 +127,38 @@ public sealed class RaceTests(DeviceApiFixture fixture)
         Assert.Equal(tokens.Distinct().Count(), tokens.Count);
         Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? ("invalid", "token_reassigned") : ("active", null), (d.Status, d.InvalidReason)));
     }
+
+    [Fact]
+    public async Task A_locked_device_holds_up_only_its_own_refresh()
+    {
+        var app = fixture.AppClient();
+        var locked = new[] { TestData.NewId("locked"), TestData.NewId("locked") };
+        var others = Enumerable.Range(0, 20).Select(_ => TestData.NewId("free")).ToArray();
+        await Task.WhenAll(locked.Concat(others).Select(d => app.Register(d, TestData.NewToken())));
+
+        await using var db = await fixture.DevicesDbAsync();
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockRows = new NpgsqlCommand("SELECT 1 FROM devices WHERE device_id = ANY($1) FOR UPDATE", connection, transaction))
+        {
+            lockRows.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = locked });
+            await lockRows.ExecuteNonQueryAsync();
+        }
+
+        // The locked devices' refreshes go first, one at a time, so that each could hold up a writer of its own.
+        var lockedRefreshes = new List<Task<HttpResponseMessage>>();
+        foreach (var id in locked)
+        {
+            lockedRefreshes.Add(app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() }));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+
+        var otherRefreshes = await Task.WhenAll(others.Select(id => app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() })))
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(otherRefreshes, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(lockedRefreshes, refresh => Assert.False(refresh.IsCompleted));
+
+        await transaction.CommitAsync();
+        Assert.All(await Task.WhenAll(lockedRefreshes), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
 }

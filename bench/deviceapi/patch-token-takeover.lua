@@ -1,0 +1,33 @@
+-- PATCH /api/devices/{id}/token like patch-token.lua, but TAKEOVER_PERCENT (default 5) of the refreshes give the
+-- device a token this thread gave another device moments ago: a token another device holds, taken from it
+-- (the reinstall case: the holder becomes invalid, token_reassigned).
+local devices = tonumber(os.getenv("BENCH_DEVICES") or "10000")
+local takeover = tonumber(os.getenv("TAKEOVER_PERCENT") or "5")
+local threads = 0
+local counter = 0
+local recent = {}
+local prefix
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
+function init(args)
+  prefix = "bench-" .. (os.getenv("BENCH_RUN") or "0") .. "-" .. thread_number .. "-"
+  math.randomseed(os.time() * 100 + thread_number)
+end
+
+function request()
+  counter = counter + 1
+  local id = string.format("bench-device-%05d", math.random(1, devices))
+  local token
+  if #recent == 100 and math.random(1, 100) <= takeover then
+    token = recent[math.random(1, 100)]
+  else
+    token = prefix .. counter .. ":APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx"
+    recent[(counter % 100) + 1] = token
+  end
+  local body = '{"fcmToken":"' .. token .. '"}'
+  return wrk.format("PATCH", "/api/devices/" .. id .. "/token", { ["Content-Type"] = "application/json", ["X-Api-Key"] = os.getenv("BENCH_APP_KEY") }, body)
+end
