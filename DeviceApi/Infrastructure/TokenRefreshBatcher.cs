@@ -97,6 +97,12 @@ public sealed partial class TokenRefreshBatcher(
                 next = null;
             }
 
+            // Another writer may have taken what woke this one.
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
             batch.Sort(static (a, b) => string.CompareOrdinal(a.Refresh.DeviceId, b.Refresh.DeviceId));
             await WriteAsync(batch, _abort.Token);
             batch.Clear();
