@@ -32,8 +32,8 @@ public sealed partial class TokenRefreshBatcher(
     IOptions<TokenRefreshBatchOptions> options,
     ILogger<TokenRefreshBatcher> logger) : IHostedService, IDisposable
 {
-    public const string ActivitySourceName = "Pushboard.DeviceApi";
-    private static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+    // Traced with the service's other sources (ServiceDefaults adds "Pushboard.*").
+    private static readonly ActivitySource ActivitySource = new("Pushboard.DeviceApi");
 
     private readonly Channel<PendingRefresh> _pending = Channel.CreateUnbounded<PendingRefresh>();
     private readonly CancellationTokenSource _abort = new();
