@@ -107,7 +107,8 @@ settle
 printf 'reference: postgres alone (pgbench, 64 clients, 10 s, single-row UPDATE of devices): %s tps\n' \
   "$("$pg_bin/pgbench" -n -h 127.0.0.1 -p "$pg_port" -U postgres -c "$connections" -j "$threads" -T 10 -M prepared -f "$here/pgbench-update.sql" devicesdb 2>/dev/null \
      | awk '/^tps/ { printf "%.0f", $3 }')"
-scenario PATCH-token patch-token.lua
-TAKEOVER_PERCENT=${TAKEOVER_PERCENT:-5} scenario "PATCH-token-takeover-${TAKEOVER_PERCENT:-5}%" patch-token-takeover.lua
+takeover_percent=${TAKEOVER_PERCENT:-5}
+TAKEOVER_PERCENT=0 scenario PATCH-token patch-token.lua
+TAKEOVER_PERCENT=$takeover_percent scenario "PATCH-token-takeover-$takeover_percent%" patch-token.lua
 scenario GET-device get-device.lua
 psql_devices -At -c "SELECT count(*) || ' devices, ' || count(DISTINCT fcm_token) || ' distinct tokens, ' || count(*) FILTER (WHERE status = 'active') || ' active' FROM devices"

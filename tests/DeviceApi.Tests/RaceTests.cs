@@ -56,20 +56,9 @@ public sealed class RaceTests(DeviceApiFixture fixture)
     [Fact]
     public async Task Two_devices_swapping_tokens_never_fail()
     {
-        var app = fixture.AppClient();
-        var (a, b) = (TestData.NewId(), TestData.NewId());
-        var (tokenA, tokenB) = (TestData.NewToken(), TestData.NewToken());
-        await app.Register(a, tokenA);
-        await app.Register(b, tokenB);
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => new[]
-        {
-            app.PutDevice(a, new { fcmToken = tokenB, platform = "web" }),
-            app.PutDevice(b, new { fcmToken = tokenA, platform = "web" }),
-        }));
+        var (responses, devices) = await SwapTokensAsync((app, deviceId, token) => app.PutDevice(deviceId, new { fcmToken = token, platform = "web" }));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var devices = new[] { await fixture.Admin().GetDevice(a), await fixture.Admin().GetDevice(b) };
         var tokens = devices.Where(d => d.FcmToken is not null).Select(d => d.FcmToken).ToList();
         Assert.Equal(tokens.Distinct().Count(), tokens.Count);
         Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? "invalid" : "active", d.Status));
@@ -108,20 +97,9 @@ public sealed class RaceTests(DeviceApiFixture fixture)
     [Fact]
     public async Task Two_devices_swapping_tokens_by_refresh_never_fail()
     {
-        var app = fixture.AppClient();
-        var (a, b) = (TestData.NewId(), TestData.NewId());
-        var (tokenA, tokenB) = (TestData.NewToken(), TestData.NewToken());
-        await app.Register(a, tokenA);
-        await app.Register(b, tokenB);
-
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => new[]
-        {
-            app.PatchAsJsonAsync($"/api/devices/{a}/token", new { fcmToken = tokenB }),
-            app.PatchAsJsonAsync($"/api/devices/{b}/token", new { fcmToken = tokenA }),
-        }));
+        var (responses, devices) = await SwapTokensAsync((app, deviceId, token) => app.PatchAsJsonAsync($"/api/devices/{deviceId}/token", new { fcmToken = token }));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var devices = new[] { await fixture.Admin().GetDevice(a), await fixture.Admin().GetDevice(b) };
         var tokens = devices.Where(d => d.FcmToken is not null).Select(d => d.FcmToken).ToList();
         Assert.NotEmpty(tokens);
         Assert.Equal(tokens.Distinct().Count(), tokens.Count);
@@ -160,5 +138,19 @@ public sealed class RaceTests(DeviceApiFixture fixture)
 
         await transaction.CommitAsync();
         Assert.All(await Task.WhenAll(lockedRefreshes), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    // Two registered devices each write the other's token, 20 times at once; returns the answers and both devices after.
+    private async Task<(HttpResponseMessage[] Responses, DeviceDto[] Devices)> SwapTokensAsync(
+        Func<HttpClient, string, string, Task<HttpResponseMessage>> write)
+    {
+        var app = fixture.AppClient();
+        var (a, b) = (TestData.NewId(), TestData.NewId());
+        var (tokenA, tokenB) = (TestData.NewToken(), TestData.NewToken());
+        await app.Register(a, tokenA);
+        await app.Register(b, tokenB);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => new[] { write(app, a, tokenB), write(app, b, tokenA) }));
+        return (responses, [await fixture.Admin().GetDevice(a), await fixture.Admin().GetDevice(b)]);
     }
 }
