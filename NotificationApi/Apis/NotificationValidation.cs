@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Pushboard.Contracts;
-using Pushboard.NotificationApi.Sending;
+using Pushboard.NotificationApi.Fcm;
 
 namespace Pushboard.NotificationApi.Apis;
 

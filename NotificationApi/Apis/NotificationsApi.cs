@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 using Pushboard.NotificationApi.Sending;

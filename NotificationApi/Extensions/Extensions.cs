@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Sending;
 using Pushboard.ServiceDefaults;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.NotificationApi.Apis;
+using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 

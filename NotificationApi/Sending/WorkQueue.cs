@@ -5,16 +5,6 @@ using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
 
-public enum WorkKind
-{
-    // Resolve a notification's targets into pending deliveries, page by page.
-    Resolve,
-    // Send one range of a notification's pending deliveries.
-    Send,
-}
-
-public sealed record WorkItem(WorkKind Kind, Guid NotificationId, long FirstDeliveryId, long LastDeliveryId, string? TraceParent);
-
 // The Redis stream every NotificationApi instance reads through one consumer group: an entry is acknowledged only
 // once its work is recorded in Postgres, and entries of a worker that died are claimed by another (XAUTOCLAIM).
 public sealed class WorkQueue(IConnectionMultiplexer redis)

@@ -4,13 +4,7 @@ using NpgsqlTypes;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 
-namespace Pushboard.NotificationApi.Sending;
-
-public sealed record NewDelivery(string? DeviceId, string? Topic, string? Token, string Status, string? Error);
-
-public sealed record DeliveryResult(long Id, string Status, string? FcmMessageId, string? Error, int Attempts);
-
-public sealed record PendingDelivery(long Id, string? DeviceId, string? Topic, string? Token);
+namespace Pushboard.NotificationApi.Infrastructure;
 
 // Set-based SQL for the fan-out: one statement per page of deliveries, never a row at a time.
 public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)

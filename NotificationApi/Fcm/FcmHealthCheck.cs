@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Pushboard.NotificationApi.Sending;
+namespace Pushboard.NotificationApi.Fcm;
 
 // FCM is reachable when the service account gets an access token (cached by Google.Apis.Auth between checks).
 // Registered as Degraded: notifications are still accepted and wait while FCM is away.

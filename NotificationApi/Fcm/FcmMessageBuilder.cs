@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Pushboard.NotificationApi.Apis;
 
-namespace Pushboard.NotificationApi.Sending;
+namespace Pushboard.NotificationApi.Fcm;
 
 // Maps a request onto an FCM v1 message without its target; the target (token or topic) is added per send.
 public static class FcmMessageBuilder

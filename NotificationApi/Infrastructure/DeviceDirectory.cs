@@ -1,14 +1,6 @@
 using System.Net.Http.Json;
 
-namespace Pushboard.NotificationApi.Sending;
-
-public sealed record DeviceRecord(string DeviceId, string? FcmToken, string Status);
-
-public sealed record DevicePage(List<DeviceRecord> Items, string? Next);
-
-public sealed record DeviceQuery(IReadOnlyList<string> DeviceIds);
-
-public sealed record DeviceQueryResult(List<DeviceRecord> Items);
+namespace Pushboard.NotificationApi.Infrastructure;
 
 // DeviceApi over HTTP (service discovery + the standard resilience handler); NotificationApi never reads its tables.
 public sealed class DeviceDirectory(HttpClient http)

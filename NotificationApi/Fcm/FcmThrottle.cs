@@ -1,4 +1,4 @@
-namespace Pushboard.NotificationApi.Sending;
+namespace Pushboard.NotificationApi.Fcm;
 
 // One gate for every send of this process: a QUOTA_EXCEEDED answer pauses the whole sender until its Retry-After.
 public sealed class FcmThrottle(TimeProvider time)

@@ -1,0 +1,8 @@
+namespace Pushboard.Contracts;
+
+// The request headers of API.md that more than one project reads or sends.
+public static class ApiHeaders
+{
+    public const string ApiKey = "X-Api-Key";
+    public const string IdempotencyKey = "Idempotency-Key";
+}

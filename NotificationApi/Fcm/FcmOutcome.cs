@@ -1,0 +1,14 @@
+namespace Pushboard.NotificationApi.Fcm;
+
+public enum FcmOutcomeKind
+{
+    Sent,
+    // The token is dead (UNREGISTERED, INVALID_ARGUMENT about the token, SENDER_ID_MISMATCH): never retried.
+    InvalidToken,
+    // Something other than the token is wrong, or THIRD_PARTY_AUTH_ERROR: failed, never retried.
+    Failed,
+    // QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL, a network error: retried with backoff.
+    Retryable,
+}
+
+public sealed record FcmOutcome(FcmOutcomeKind Kind, string? MessageId, string? ErrorCode, TimeSpan? RetryAfter = null);

@@ -1,0 +1,3 @@
+namespace Pushboard.NotificationApi.Infrastructure;
+
+public sealed record DeliveryResult(long Id, string Status, string? FcmMessageId, string? Error, int Attempts);

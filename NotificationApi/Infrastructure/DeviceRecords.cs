@@ -1,0 +1,10 @@
+namespace Pushboard.NotificationApi.Infrastructure;
+
+// DeviceApi's answers, as far as NotificationApi reads them.
+public sealed record DeviceRecord(string DeviceId, string? FcmToken, string Status);
+
+public sealed record DevicePage(List<DeviceRecord> Items, string? Next);
+
+public sealed record DeviceQuery(IReadOnlyList<string> DeviceIds);
+
+public sealed record DeviceQueryResult(List<DeviceRecord> Items);

@@ -1,0 +1,23 @@
+namespace Pushboard.NotificationApi.Sending;
+
+public sealed class SendingOptions
+{
+    public const string Section = "Sending";
+
+    // Work loops per process, each taking one work item at a time.
+    public int Workers { get; set; } = 8;
+
+    // Sends in flight per work item; a crash re-sends at most this many deliveries per work loop.
+    public int Concurrency { get; set; } = 100;
+
+    // Tries per delivery within one pass before it is left pending for a later pass.
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(30);
+
+    // A queued or sending notification without progress for this long is queued again (StalledNotificationSweeper).
+    // Generous by default: a send pass waiting out a long FCM Retry-After makes no progress either.
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
