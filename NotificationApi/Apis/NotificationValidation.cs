@@ -8,10 +8,8 @@ namespace Pushboard.NotificationApi.Apis;
 // The checks of API.md, every bad field reported at once.
 public static class NotificationValidation
 {
-    public const int MaxDeviceIds = 1000;
-    public const long MaxTtlSeconds = 2_419_200;
-
-    public static Dictionary<string, string[]> Validate(SendNotificationRequest request)
+    // now: the moment the FCM message is built at, which its size depends on (apns-expiration).
+    public static Dictionary<string, string[]> Validate(SendNotificationRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string field, string message)
@@ -28,7 +26,7 @@ public static class NotificationValidation
 
         if (request.Notification is null && (request.Data is null || request.Data.Count == 0))
         {
-            Add("notification", "At least one of notification and data is required.");
+            Add("notification", NotificationRules.ContentRequired);
         }
 
         if (request.Notification is { } content && content.Title is null && content.Body is null && content.ImageUrl is null)
@@ -38,7 +36,7 @@ public static class NotificationValidation
 
         if (request.Notification?.ImageUrl is { } imageUrl && !Uri.TryCreate(imageUrl, UriKind.Absolute, out _))
         {
-            Add("notification.imageUrl", "imageUrl must be an absolute URL.");
+            Add("notification.imageUrl", NotificationRules.ImageUrlShape);
         }
 
         foreach (var (key, value) in request.Data ?? [])
@@ -54,20 +52,20 @@ public static class NotificationValidation
             Add("priority", "priority must be normal or high.");
         }
 
-        if (request.TtlSeconds is < 0 or > MaxTtlSeconds)
+        if (request.TtlSeconds is < 0 or > NotificationRules.MaxTtlSeconds)
         {
-            Add("ttlSeconds", $"ttlSeconds must be between 0 and {MaxTtlSeconds}.");
+            Add("ttlSeconds", NotificationRules.TtlRange);
         }
 
-        if (request.CollapseKey is { Length: 0 or > 64 })
+        if (request.CollapseKey is { Length: 0 or > NotificationRules.MaxCollapseKeyLength })
         {
-            Add("collapseKey", "collapseKey must be 1–64 characters.");
+            Add("collapseKey", $"collapseKey must be 1–{NotificationRules.MaxCollapseKeyLength} characters.");
         }
 
         if (errors.Count == 0)
         {
             var limit = request.Target!.Topic is not null ? FcmMessageBuilder.MaxTopicPayloadBytes : FcmMessageBuilder.MaxPayloadBytes;
-            var size = Encoding.UTF8.GetByteCount(FcmMessageBuilder.Build(request).ToJsonString());
+            var size = Encoding.UTF8.GetByteCount(FcmMessageBuilder.Build(request, now).ToJsonString());
             if (size > limit)
             {
                 Add("payload", $"The encoded FCM message is {size} bytes; FCM's limit is {limit} bytes{(limit == FcmMessageBuilder.MaxTopicPayloadBytes ? " for topic messages" : "")}.");
@@ -95,13 +93,13 @@ public static class NotificationValidation
 
         if (target.DeviceIds is { } deviceIds)
         {
-            if (deviceIds.Count is 0 or > MaxDeviceIds)
+            if (deviceIds.Count is 0 or > NotificationRules.MaxDeviceIds)
             {
-                add("target.deviceIds", $"deviceIds must hold 1–{MaxDeviceIds} ids.");
+                add("target.deviceIds", NotificationRules.DeviceIdsCount);
             }
             else if (deviceIds.Any(id => id is null || !ApiPatterns.DeviceId().IsMatch(id)))
             {
-                add("target.deviceIds", "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'.");
+                add("target.deviceIds", NotificationRules.DeviceIdShape);
             }
             else if (deviceIds.Distinct(StringComparer.Ordinal).Count() != deviceIds.Count)
             {
@@ -109,14 +107,14 @@ public static class NotificationValidation
             }
         }
 
-        if (target.UserId is { } userId && (userId.Length is 0 or > 256 || userId.Any(char.IsControl)))
+        if (target.UserId is { } userId && (userId.Length is 0 or > NotificationRules.MaxUserIdLength || userId.Any(char.IsControl)))
         {
-            add("target.userId", "userId must be 1–256 characters without control characters.");
+            add("target.userId", NotificationRules.UserIdShape);
         }
 
         if (target.Topic is { } topic && !ApiPatterns.Topic().IsMatch(topic))
         {
-            add("target.topic", "topic must match [a-zA-Z0-9-_.~%]{1,900}.");
+            add("target.topic", NotificationRules.TopicShape);
         }
 
         if (target.All is false)

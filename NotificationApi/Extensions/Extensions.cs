@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Fcm;
+using Pushboard.Contracts;
 using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Services;
 using Pushboard.NotificationApi.Sending;
 using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
@@ -26,6 +28,9 @@ public static class ApplicationServicesExtensions
         services.AddSingleton(TimeProvider.System);
         services.Configure<SendingOptions>(builder.Configuration.GetSection(SendingOptions.Section));
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
+        services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
+        services.AddScoped<NotificationQueries>();
+        services.AddScoped<NotificationSubmission>();
         services.AddSingleton<WorkQueue>();
         services.AddSingleton<FcmThrottle>();
         services.AddSingleton<FcmCredential>();
@@ -44,18 +49,19 @@ public static class ApplicationServicesExtensions
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented opt-out from ConfigureHttpClientDefaults.
         services.AddHttpClient<FcmClient>((provider, http) =>
             {
-                http.BaseAddress = new Uri(provider.GetRequiredService<IOptions<FcmOptions>>().Value.Endpoint);
+                var fcm = provider.GetRequiredService<IOptions<FcmOptions>>().Value;
+                http.BaseAddress = new Uri(fcm.Endpoint);
                 http.DefaultRequestVersion = HttpVersion.Version20;
                 // FCM's v1 API is HTTP/2 (negotiated by TLS); a plain-http endpoint (the emulator) is spoken to with
                 // HTTP/2 prior knowledge, so a broadcast multiplexes its sends over a few connections there too.
                 http.DefaultVersionPolicy = http.BaseAddress.Scheme == Uri.UriSchemeHttp
                     ? HttpVersionPolicy.RequestVersionExact
                     : HttpVersionPolicy.RequestVersionOrLower;
-                http.Timeout = TimeSpan.FromSeconds(30);
+                http.Timeout = fcm.Timeout;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {
-                MaxConnectionsPerServer = 512,
+                MaxConnectionsPerServer = provider.GetRequiredService<IOptions<FcmOptions>>().Value.MaxConnections,
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
@@ -65,7 +71,7 @@ public static class ApplicationServicesExtensions
         services.AddHttpClient<DeviceDirectory>((provider, http) =>
         {
             http.BaseAddress = new Uri(builder.Configuration["DeviceApi:BaseAddress"] ?? "https+http://deviceapi");
-            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName,
+            http.DefaultRequestHeaders.Add(ApiHeaders.ApiKey,
                 provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AdminApiKey ?? "");
         });
 

@@ -1,13 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Google.Apis.Auth.OAuth2;
-using Microsoft.Extensions.Options;
 
 namespace Pushboard.NotificationApi.Fcm;
 
 // FCM HTTP v1 `messages:send`.
-public sealed class FcmClient(HttpClient http, FcmCredential credential)
+public sealed class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time)
 {
     // messageJson is the FCM message without its target; exactly one of token and topic is given.
     public async Task<FcmOutcome> SendAsync(string messageJson, string? token, string? topic, CancellationToken cancellationToken)
@@ -47,7 +45,7 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential)
     }
 
     // Firebase's ErrorCode reference: what each answer means for the token and for retrying.
-    private static FcmOutcome Classify(HttpResponseMessage response, JsonElement body)
+    private FcmOutcome Classify(HttpResponseMessage response, JsonElement body)
     {
         var error = body.TryGetProperty("error", out var e) ? e : default;
         var status = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("status", out var s) ? s.GetString() : null;
@@ -72,7 +70,7 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential)
 
         errorCode ??= status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var retryAfter = response.Headers.RetryAfter?.Delta
-            ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+            ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
         return (response.StatusCode, errorCode) switch
         {
             (_, "UNREGISTERED") or (HttpStatusCode.NotFound, _) => new(FcmOutcomeKind.InvalidToken, null, "UNREGISTERED"),

@@ -10,7 +10,8 @@ public static class FcmMessageBuilder
     public const int MaxPayloadBytes = 4096;
     public const int MaxTopicPayloadBytes = 2048;
 
-    public static JsonObject Build(SendNotificationRequest request)
+    // now: the moment the message is built, from which APNs' absolute expiration is counted.
+    public static JsonObject Build(SendNotificationRequest request, DateTimeOffset now)
     {
         var message = new JsonObject();
         if (request.Notification is { } content)
@@ -35,7 +36,7 @@ public static class FcmMessageBuilder
             android["ttl"] = ttl.ToString(CultureInfo.InvariantCulture) + "s";
             apnsHeaders["apns-expiration"] = ttl == 0
                 ? "0"
-                : DateTimeOffset.UtcNow.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                : now.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             webpushHeaders["TTL"] = ttl.ToString(CultureInfo.InvariantCulture);
         }
 

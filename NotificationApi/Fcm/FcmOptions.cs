@@ -8,4 +8,10 @@ public sealed class FcmOptions
     public string? ServiceAccountJson { get; set; }
     public string? ProjectId { get; set; }
     public string Endpoint { get; set; } = "https://fcm.googleapis.com";
+
+    // One send, from request to answer.
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    // HTTP/2 connections to FCM; each carries up to the server's concurrent-stream limit of sends.
+    public int MaxConnections { get; set; } = 512;
 }

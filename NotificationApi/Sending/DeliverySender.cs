@@ -9,9 +9,6 @@ namespace Pushboard.NotificationApi.Sending;
 // never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
-
     public async Task<(FcmOutcome Outcome, int Attempts)> SendAsync(string messageJson, PendingDelivery delivery, CancellationToken cancellationToken)
     {
         var attempts = 0;
@@ -28,7 +25,7 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
             }
 
             metrics.Retry(outcome.ErrorCode);
-            var backoff = Backoff(attempts);
+            var backoff = Backoff(attempts, options.Value);
             var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
             if (outcome.ErrorCode == "QUOTA_EXCEEDED")
             {
@@ -47,10 +44,10 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
         _ => new(deliveryId, DeliveryStatus.Pending, null, outcome.ErrorCode, attempts),
     };
 
-    private static TimeSpan Backoff(int attempt)
+    private static TimeSpan Backoff(int attempt, SendingOptions options)
     {
-        var exponential = BaseDelay * Math.Pow(2, attempt - 1);
-        var capped = exponential < MaxDelay ? exponential : MaxDelay;
+        var exponential = options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+        var capped = exponential < options.RetryMaxDelay ? exponential : options.RetryMaxDelay;
         return capped * (0.5 + Random.Shared.NextDouble() / 2);
     }
 }

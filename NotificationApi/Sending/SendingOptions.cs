@@ -20,4 +20,12 @@ public sealed class SendingOptions
     public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    // Stalled notifications queued again per sweep.
+    public int SweepBatchSize { get; set; } = 100;
+
+    // The first retry of a send waits about this long; each further one twice as long, up to RetryMaxDelay.
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -41,7 +41,7 @@ public sealed partial class StalledNotificationSweeper(
             .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
             .Select(n => new { n.Id, n.ResolvedAt })
-            .Take(100)
+            .Take(options.Value.SweepBatchSize)
             .ToListAsync(cancellationToken);
         foreach (var notification in stalled)
         {

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Pushboard.NotificationApi.Apis;
+using Pushboard.NotificationApi.Fcm;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
+using Pushboard.NotificationApi.Sending;
+
+namespace Pushboard.NotificationApi.Services;
+
+// Accepting a notification: parse and check the body, answer a replayed Idempotency-Key, store the notification and
+// queue its resolution. No DeviceApi or FCM call happens here.
+public sealed class NotificationSubmission(
+    NotificationsDbContext db,
+    NotificationQueries queries,
+    DeferredEnqueuer enqueuer,
+    TimeProvider time,
+    IOptions<NotificationsOptions> options)
+{
+    // Strict numbers: "ttlSeconds": "60" is a bad request, not 60.
+    private static readonly JsonSerializerOptions RequestJsonOptions = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    private static readonly JsonSerializerOptions TargetJsonOptions = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public async Task<SubmissionResult> SubmitAsync(byte[] body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        SendNotificationRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<SendNotificationRequest>(body, RequestJsonOptions);
+        }
+        catch (JsonException exception)
+        {
+            return Invalid(exception.Path is { Length: > 2 } path ? path[2..] : "body", "The body is not JSON of the documented shape.");
+        }
+
+        if (request is null)
+        {
+            return Invalid("body", "A JSON body is required.");
+        }
+
+        var now = time.GetUtcNow();
+        var errors = NotificationValidation.Validate(request, now);
+        if (errors.Count > 0)
+        {
+            return new SubmissionResult.Invalid(errors);
+        }
+
+        var requestHash = Convert.ToHexString(SHA256.HashData(body));
+        if (idempotencyKey is not null && await FindReplayAsync(idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return await ReplayAsync(earlier, requestHash, cancellationToken);
+        }
+
+        var notification = new Notification
+        {
+            Id = Guid.CreateVersion7(),
+            CreatedAt = now.UtcDateTime,
+            UpdatedAt = now.UtcDateTime,
+            TargetJson = JsonSerializer.Serialize(request.Target, TargetJsonOptions),
+            MessageJson = FcmMessageBuilder.Build(request, now).ToJsonString(),
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+        };
+        db.Notifications.Add(notification);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A concurrent request with the same key won: answer as its replay.
+            db.ChangeTracker.Clear();
+            var winner = await FindReplayAsync(idempotencyKey!, cancellationToken);
+            return winner is null ? new SubmissionResult.KeyReused(options.Value.IdempotencyWindow) : await ReplayAsync(winner, requestHash, cancellationToken);
+        }
+
+        // Stored first, so it is accepted even while Redis is unreachable.
+        await enqueuer.EnqueueResolveAsync(notification.Id, Activity.Current?.Id);
+        return new SubmissionResult.Accepted(NotificationQueries.ToResponse(notification, counts: null));
+    }
+
+    private async Task<SubmissionResult> ReplayAsync(Notification earlier, string requestHash, CancellationToken cancellationToken) =>
+        earlier.RequestHash == requestHash
+            ? new SubmissionResult.Replayed(await queries.ToResponseAsync(earlier, cancellationToken))
+            : new SubmissionResult.KeyReused(options.Value.IdempotencyWindow);
+
+    private async Task<Notification?> FindReplayAsync(string key, CancellationToken cancellationToken)
+    {
+        var since = (time.GetUtcNow() - options.Value.IdempotencyWindow).UtcDateTime;
+        return await db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.IdempotencyKey == key && n.CreatedAt >= since, cancellationToken);
+    }
+
+    private static SubmissionResult.Invalid Invalid(string field, string message) => new(new() { [field] = [message] });
+}
