@@ -21,7 +21,6 @@ internal static class LocalInfrastructure
         var redis = builder.AddLocalRedis(settings, redisPassword);
 
         return new PushboardInfrastructure(
-            InfrastructureMode.Local,
             new(builder.AddLocalDatabase("devicesdb", settings, postgres, postgresPassword), postgres),
             new(builder.AddLocalDatabase("notificationsdb", settings, postgres, postgresPassword), postgres),
             new(builder.AddConnectionString("cache", ReferenceExpression.Create(

@@ -6,7 +6,6 @@ internal sealed record InfrastructureConnection(
     IResourceBuilder<IResource>? ReadyWhen);
 
 internal sealed record PushboardInfrastructure(
-    InfrastructureMode Mode,
     InfrastructureConnection DevicesDb,
     InfrastructureConnection NotificationsDb,
     InfrastructureConnection Cache);
@@ -58,7 +57,6 @@ internal static class PushboardInfrastructureExtensions
         var cache = builder.AddRedis("cache").WithDataVolume().WithPersistence();
 
         return new PushboardInfrastructure(
-            InfrastructureMode.Containers,
             new(devicesDb, devicesDb),
             new(notificationsDb, notificationsDb),
             new(cache, cache));
@@ -77,7 +75,6 @@ internal static class PushboardInfrastructureExtensions
         }
 
         return new PushboardInfrastructure(
-            InfrastructureMode.Existing,
             new(builder.AddConnectionString("devicesdb"), null),
             new(builder.AddConnectionString("notificationsdb"), null),
             new(builder.AddConnectionString("cache"), null));

@@ -1,4 +1,5 @@
 using System.Text;
+using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
@@ -10,24 +11,6 @@ public static class DeviceValidation
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 50;
     public const int MaxQueryIds = 1000;
-
-    public static bool IsDeviceId(string? value)
-    {
-        if (value is null || value.Length is 0 or > 128)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     public static Dictionary<string, string[]> ValidateDeviceId(string deviceId)
     {
@@ -106,7 +89,7 @@ public static class DeviceValidation
         after = null;
         if (query.After is not null)
         {
-            if (PageCursor.TryDecode(query.After, out var lastDeviceId))
+            if (TryDecodeCursor(query.After, out var lastDeviceId))
             {
                 after = lastDeviceId;
             }
@@ -141,11 +124,15 @@ public static class DeviceValidation
         return errors;
     }
 
+    // A devices cursor holds the last device id of a page; another list's cursor or one with any other key is refused.
+    public static bool TryDecodeCursor(string cursor, out string lastDeviceId) =>
+        PageCursor.TryDecode(PageCursor.Devices, cursor, out lastDeviceId) && ApiPatterns.DeviceId().IsMatch(lastDeviceId);
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void CheckDeviceId(string deviceId, Dictionary<string, string[]> errors)
     {
-        if (!IsDeviceId(deviceId))
+        if (!ApiPatterns.DeviceId().IsMatch(deviceId))
         {
             errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-'."];
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.ServiceDefaults.ApiKeys;
 
@@ -33,7 +34,7 @@ public static class DevicesApi
     }
 
     public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ValidationProblem>> RegisterDevice(
-        string deviceId, RegisterDeviceRequest request, DeviceStore store, CancellationToken cancellationToken)
+        string deviceId, RegisterDeviceRequest request, DeviceWriter writer, CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateRegistration(deviceId, request);
         if (errors.Count > 0)
@@ -42,7 +43,7 @@ public static class DevicesApi
         }
 
         var registration = new DeviceRegistration(request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale);
-        var (device, created) = await store.RegisterAsync(deviceId, registration, cancellationToken);
+        var (device, created) = await writer.RegisterAsync(deviceId, registration, cancellationToken);
         var response = DeviceResponse.From(device);
         return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
     }
@@ -85,7 +86,7 @@ public static class DevicesApi
         var devices = await store.ListAsync(filter, after, limit + 1, cancellationToken);
         var hasMore = devices.Count > limit;
         var items = devices.Take(limit).Select(DeviceResponse.From).ToList();
-        return TypedResults.Ok(new DevicePage(items, hasMore ? PageCursor.Encode(items[^1].DeviceId) : null));
+        return TypedResults.Ok(new DevicePage(items, hasMore ? PageCursor.Encode(PageCursor.Devices, items[^1].DeviceId) : null));
     }
 
     public static async Task<Results<Ok<DeviceItems>, ValidationProblem>> QueryDevices(
@@ -98,13 +99,13 @@ public static class DevicesApi
         }
 
         // An id that breaks the deviceId rules cannot exist; it is simply not found.
-        var deviceIds = request.DeviceIds!.Where(DeviceValidation.IsDeviceId).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+        var deviceIds = request.DeviceIds!.Select(id => id!).Where(id => ApiPatterns.DeviceId().IsMatch(id)).Distinct(StringComparer.Ordinal).ToList();
         var devices = deviceIds.Count == 0 ? [] : await store.FindManyAsync(deviceIds, cancellationToken);
         return TypedResults.Ok(new DeviceItems(devices.Select(DeviceResponse.From).ToList()));
     }
 
     public static async Task<Results<NoContent, ValidationProblem>> DeleteDevice(
-        string deviceId, DeviceStore store, CancellationToken cancellationToken)
+        string deviceId, DeviceWriter writer, CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateDeviceId(deviceId);
         if (errors.Count > 0)
@@ -112,7 +113,7 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        await store.DeleteAsync(deviceId, cancellationToken);
+        await writer.DeleteAsync(deviceId, cancellationToken);
         return TypedResults.NoContent();
     }
 

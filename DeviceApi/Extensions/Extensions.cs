@@ -29,7 +29,7 @@ public static class ApplicationServicesExtensions
             dataSource.ConnectionStringBuilder.Multiplexing = builder.Configuration.GetValue("DeviceStore:Multiplexing", true);
             ConfigureRequestPath(dataSource.ConnectionStringBuilder);
         });
-        builder.Services.AddKeyedSingleton(DeviceStore.WritesKey, (provider, _) =>
+        builder.Services.AddKeyedSingleton(DeviceWriter.WritesKey, (provider, _) =>
         {
             var dataSource = new NpgsqlDataSourceBuilder(builder.Configuration.GetConnectionString("devicesdb"));
             ConfigureRequestPath(dataSource.ConnectionStringBuilder);
@@ -40,6 +40,8 @@ public static class ApplicationServicesExtensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DeviceStore>();
+        services.AddSingleton<DeviceWriter>();
+        services.Configure<DeviceWriterOptions>(builder.Configuration.GetSection(DeviceWriterOptions.Section));
         services.Configure<TokenRefreshBatchOptions>(builder.Configuration.GetSection(TokenRefreshBatchOptions.Section));
         services.AddSingleton<TokenRefreshBatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());

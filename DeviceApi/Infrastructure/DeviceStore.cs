@@ -1,170 +1,24 @@
 using Npgsql;
-using Pushboard.Contracts;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-public sealed record DeviceRegistration(string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale);
-
-public sealed record TokenRefresh(string DeviceId, string FcmToken);
-
 public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
 
-// The request paths of the registry as single SQL statements on a pooled connection: one round trip each.
-// Token ownership lives in the statements and the unique index on the token: a write whose token another device holds
-// is refused by the index and runs again taking the token from its holder in the same statement, behind a per-token
-// lock so that writers of one token take turns.
-public sealed partial class DeviceStore(
-    NpgsqlDataSource dataSource,
-    [FromKeyedServices(DeviceStore.WritesKey)] NpgsqlDataSource writes,
-    TimeProvider timeProvider,
-    ILogger<DeviceStore> logger)
+// The read paths of the registry as single SQL statements on the multiplexed data source: one round trip each.
+// DeviceWriter has the writes.
+public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
 {
-    public const string WritesKey = "devicesdb-writes";
+    private const string FindSql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = $1";
 
-    private const string Columns =
-        "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
-
-    private const int MaxAttempts = 30;
-
-    // Writers of the same token queue up behind this lock (held until the batch's implicit transaction commits), so
-    // the next one's statement starts after the previous one committed and sees the token's current holder.
-    // Without it, writers racing for one token would each fail on the unique index and retry in a storm.
-    private const string LockTokenSql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-
-    // Then the device's row and the token holder's row are locked in device_id order. Two devices swapping tokens
-    // would otherwise each lock its own row first and wait for the other's: a deadlock that Postgres only breaks after
-    // deadlock_timeout (1 s), again and again under a swap storm.
-    private const string LockRowsSql = """
-        SELECT 1 FROM devices
-        WHERE device_id IN (SELECT $1 UNION ALL SELECT device_id FROM devices WHERE md5(fcm_token) = md5($2) AND fcm_token = $2)
-        ORDER BY device_id FOR UPDATE
-        """;
-
-    // Takes the token from whichever other device holds it; a refresh ($4 false) of an unknown device takes nothing.
-    // Reading the count of `released` makes the release run before the device's own row is written.
-    private const string ReleaseToken = """
-        released AS (
-            UPDATE devices SET fcm_token = NULL, status = 'invalid', invalid_reason = 'token_reassigned', updated_at = $3
-            WHERE md5(fcm_token) = md5($2) AND fcm_token = $2 AND device_id <> $1
-              AND ($4 OR EXISTS (SELECT 1 FROM devices WHERE device_id = $1))
-            RETURNING device_id),
-        release AS (SELECT count(*) AS taken FROM released)
-        """;
-
-    private const string InsertDevice = $"""
-        INSERT INTO devices AS d ({Columns})
-        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3
-        """;
-
-    private const string OnDeviceConflict = """
-        ON CONFLICT (device_id) DO UPDATE SET
-            fcm_token = excluded.fcm_token, platform = excluded.platform, user_id = excluded.user_id,
-            app_version = excluded.app_version, locale = excluded.locale, status = 'active', invalid_reason = NULL,
-            updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at,
-            token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END
-        """;
-
-    private const string UpdateToken = """
-        UPDATE devices SET fcm_token = $2, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3
-        """;
-
-    private const string RegisterSql = $"{InsertDevice} {OnDeviceConflict} RETURNING {Columns}, xmax = 0, 0::bigint";
-
-    private const string RegisterTakingTokenSql = $"""
-        WITH {ReleaseToken}
-        {InsertDevice} FROM release
-        {OnDeviceConflict}
-        RETURNING {Columns}, xmax = 0, (SELECT taken FROM release)
-        """;
-
-    private const string RefreshTokenSql = $"{UpdateToken} WHERE device_id = $1 RETURNING {Columns}, false, 0::bigint";
-
-    private const string RefreshTokenTakingTokenSql = $"""
-        WITH {ReleaseToken}
-        {UpdateToken} FROM release WHERE device_id = $1
-        RETURNING {Columns}, false, release.taken
-        """;
-
-    // Many refreshes in one statement, the rows locked in the order of the arrays (a nested loop over the unnest).
-    // It takes no token: a refresh whose token another device holds is left out (and not returned).
-    private const string RefreshTokensSql = $"""
-        UPDATE devices SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3
-        FROM unnest($1::text[], $2::text[]) AS refresh(id, token)
-        WHERE device_id = refresh.id
-          AND NOT EXISTS (SELECT 1 FROM devices holder
-                          WHERE md5(holder.fcm_token) = md5(refresh.token) AND holder.fcm_token = refresh.token AND holder.device_id <> refresh.id)
-        RETURNING {Columns}
-        """;
-
-    // Local to the batch's implicit transaction.
-    private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
-
-    private const string FindSql = $"SELECT {Columns} FROM devices WHERE device_id = $1";
-
-    private const string FindManySql = $"SELECT {Columns} FROM devices WHERE device_id = ANY($1)";
-
-    private const string DeleteSql = "DELETE FROM devices WHERE device_id = $1";
-
-    public async Task<(Device Device, bool Created)> RegisterAsync(string deviceId, DeviceRegistration registration, CancellationToken cancellationToken)
-    {
-        var (device, created) = await WriteAsync(RegisterSql, RegisterTakingTokenSql, deviceId, registration.FcmToken, registration, cancellationToken);
-        return (device!, created);
-    }
-
-    public async Task<Device?> RefreshTokenAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
-    {
-        var (device, _) = await WriteAsync(RefreshTokenSql, RefreshTokenTakingTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
-        return device;
-    }
-
-    // Refreshes the tokens of distinct devices to distinct tokens in one statement and returns the devices written.
-    // A refresh left out (an unknown device, or a token another device holds) has to go through RefreshTokenAsync,
-    // which answers the first and takes the token in the second. The statement waits at most `lockTimeout` for any
-    // one lock: a batch waits on the uncommitted token of another writer (the unique index) while holding rows that
-    // writer may want next, a deadlock Postgres would only break after deadlock_timeout (1 s). Such a wait, a holder
-    // that commits the token meanwhile (the unique index) and a deadlock throw a PostgresException for which
-    // IsRefusedBatch is true; nothing is written then.
-    public async Task<Dictionary<string, Device>> RefreshTokensAsync(
-        IReadOnlyList<TokenRefresh> refreshes, TimeSpan lockTimeout, CancellationToken cancellationToken)
-    {
-        await using var batch = writes.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(SetLockTimeoutSql)
-        {
-            Parameters = { new NpgsqlParameter<string> { TypedValue = $"{(int)Math.Ceiling(lockTimeout.TotalMilliseconds)}ms" } },
-        });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(RefreshTokensSql)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.DeviceId)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.FcmToken)] },
-                new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime },
-            },
-        });
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var devices = new Dictionary<string, Device>(refreshes.Count, StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var device = ReadDevice(reader);
-            devices[device.DeviceId] = device;
-        }
-
-        return devices;
-    }
-
-    public static bool IsRefusedBatch(PostgresException exception) =>
-        IsRace(exception) || exception.SqlState is PostgresErrorCodes.LockNotAvailable;
+    private const string FindManySql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = ANY($1)";
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FindSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadDevice(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? DeviceRows.Read(reader) : null;
     }
 
     public async Task<List<Device>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
@@ -213,97 +67,9 @@ public sealed partial class DeviceStore(
 
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-        command.CommandText = $"SELECT {Columns} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
+        command.CommandText = $"SELECT {DeviceRows.Columns} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
         return await ReadAllAsync(command, cancellationToken);
     }
-
-    public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken)
-    {
-        await using var command = writes.CreateCommand(DeleteSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    // The common write finds the token free or already the device's own: one plain statement, no lock. When another
-    // device holds the token, the unique index refuses it and the write runs again, this time taking the token.
-    private async Task<(Device? Device, bool Created)> WriteAsync(
-        string sql, string takingTokenSql, string deviceId, string fcmToken, DeviceRegistration? registration, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var command = writes.CreateCommand(sql);
-            AddParameters(command.Parameters, deviceId, fcmToken, registration);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
-        }
-        catch (PostgresException exception) when (IsRace(exception))
-        {
-            Log.WriteRetried(logger, deviceId, exception.SqlState, attempt: 1);
-        }
-
-        for (var attempt = 2; ; attempt++)
-        {
-            try
-            {
-                await using var batch = writes.CreateBatch();
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTokenSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = fcmToken } } });
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockRowsSql)
-                {
-                    Parameters = { new NpgsqlParameter<string> { TypedValue = deviceId }, new NpgsqlParameter<string> { TypedValue = fcmToken } },
-                });
-                var command = new NpgsqlBatchCommand(takingTokenSql);
-                batch.BatchCommands.Add(command);
-                AddParameters(command.Parameters, deviceId, fcmToken, registration);
-                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-                await reader.NextResultAsync(cancellationToken);
-                await reader.NextResultAsync(cancellationToken);
-                return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
-            }
-            catch (PostgresException exception) when (IsRace(exception) && attempt < MaxAttempts)
-            {
-                // Two devices swapping tokens can deadlock on each other's rows; the unique index stays the last word
-                // on token ownership. The next attempt starts from the committed rows.
-                Log.WriteRetried(logger, deviceId, exception.SqlState, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), timeProvider, cancellationToken);
-            }
-        }
-    }
-
-    private void AddParameters(NpgsqlParameterCollection parameters, string deviceId, string fcmToken, DeviceRegistration? registration)
-    {
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
-        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
-        parameters.Add(new NpgsqlParameter<bool> { TypedValue = registration is not null });
-        if (registration is not null)
-        {
-            parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.AppVersion, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-        }
-    }
-
-    private async Task<(Device? Device, bool Created)> ReadWrittenAsync(
-        NpgsqlDataReader reader, string deviceId, string fcmToken, CancellationToken cancellationToken)
-    {
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return (null, false);
-        }
-
-        var device = ReadDevice(reader);
-        var created = reader.GetBoolean(12);
-        if (reader.GetInt64(13) > 0)
-        {
-            Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
-        }
-
-        return (device, created);
-    }
-
-    private static bool IsRace(PostgresException exception) =>
-        exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
     private static async Task<List<Device>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -311,34 +77,9 @@ public sealed partial class DeviceStore(
         var devices = new List<Device>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            devices.Add(ReadDevice(reader));
+            devices.Add(DeviceRows.Read(reader));
         }
 
         return devices;
-    }
-
-    private static Device ReadDevice(NpgsqlDataReader reader) => new()
-    {
-        DeviceId = reader.GetString(0),
-        FcmToken = reader.IsDBNull(1) ? null : reader.GetString(1),
-        Platform = reader.GetString(2),
-        UserId = reader.IsDBNull(3) ? null : reader.GetString(3),
-        AppVersion = reader.IsDBNull(4) ? null : reader.GetString(4),
-        Locale = reader.IsDBNull(5) ? null : reader.GetString(5),
-        Status = reader.GetString(6),
-        InvalidReason = reader.IsDBNull(7) ? null : reader.GetString(7),
-        CreatedAt = reader.GetDateTime(8),
-        UpdatedAt = reader.GetDateTime(9),
-        TokenUpdatedAt = reader.GetDateTime(10),
-        LastSeenAt = reader.GetDateTime(11),
-    };
-
-    private static partial class Log
-    {
-        [LoggerMessage(LogLevel.Information, "Token {MaskedToken} moved to device {DeviceId}; its previous holder is now invalid (token_reassigned)")]
-        public static partial void TokenReassigned(ILogger logger, string maskedToken, string deviceId);
-
-        [LoggerMessage(LogLevel.Debug, "Write for device {DeviceId} raced another writer ({SqlState}), attempt {Attempt}; retrying")]
-        public static partial void WriteRetried(ILogger logger, string deviceId, string? sqlState, int attempt);
     }
 }

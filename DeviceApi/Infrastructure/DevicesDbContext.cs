@@ -3,7 +3,7 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-// Owns the devicesdb schema and its migrations. The hot request paths use DeviceStore (plain SQL) on the same tables.
+// Owns the devicesdb schema and its migrations. The hot request paths use DeviceStore and DeviceWriter (plain SQL) on the same tables.
 public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options) : DbContext(options)
 {
     public DbSet<Device> Devices => Set<Device>();

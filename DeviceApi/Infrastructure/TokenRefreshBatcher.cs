@@ -6,29 +6,16 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-public sealed class TokenRefreshBatchOptions
-{
-    public const string Section = "TokenRefreshBatches";
-
-    // Batches written side by side. Each batch is one connection and one transaction.
-    public int Writers { get; set; } = 2;
-
-    public int MaxSize { get; set; } = 64;
-
-    // The longest a batch waits for one lock before it gives up and its refreshes run alone.
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
-}
-
 // Coalesces the token refreshes waiting at one moment into one UPDATE: an app refreshes its token on every start,
 // and one statement for many devices costs Postgres a fraction of a statement and a commit for each
 // (docs/deviceapi.md#token-refresh-batches). A request is answered after its batch committed, as before.
 // A batch holds distinct devices and distinct tokens, sorted by device id, so batches running side by side lock
 // their rows in one order. The batch statement takes no token: a refresh it leaves out (a token another device
-// holds, an unknown device) runs alone through DeviceStore.RefreshTokenAsync, which takes the token or answers 404;
+// holds, an unknown device) runs alone through DeviceWriter.RefreshTokenAsync, which takes the token or answers 404;
 // so does every refresh of a batch that waited too long on a lock, that the unique index refused (a holder
 // committed meanwhile) or that a deadlock ended.
 public sealed partial class TokenRefreshBatcher(
-    DeviceStore store,
+    DeviceWriter deviceWriter,
     IOptions<TokenRefreshBatchOptions> options,
     ILogger<TokenRefreshBatcher> logger) : IHostedService, IDisposable
 {
@@ -44,7 +31,7 @@ public sealed partial class TokenRefreshBatcher(
         var refresh = new PendingRefresh(new TokenRefresh(deviceId, fcmToken), Activity.Current?.Context);
         return _pending.Writer.TryWrite(refresh)
             ? refresh.Completion.Task.WaitAsync(cancellationToken)
-            : store.RefreshTokenAsync(deviceId, fcmToken, cancellationToken);
+            : deviceWriter.RefreshTokenAsync(deviceId, fcmToken, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -119,7 +106,7 @@ public sealed partial class TokenRefreshBatcher(
         activity?.SetTag("pushboard.batch.size", batch.Count);
         try
         {
-            var devices = await store.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], options.Value.LockTimeout, cancellationToken);
+            var devices = await deviceWriter.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], options.Value.LockTimeout, cancellationToken);
             foreach (var refresh in batch)
             {
                 if (devices.TryGetValue(refresh.Refresh.DeviceId, out var device))
@@ -132,7 +119,7 @@ public sealed partial class TokenRefreshBatcher(
                 }
             }
         }
-        catch (PostgresException exception) when (DeviceStore.IsRefusedBatch(exception))
+        catch (PostgresException exception) when (DeviceWriter.IsRefusedBatch(exception))
         {
             Log.BatchRefused(logger, batch.Count, exception.SqlState);
             activity?.SetTag("pushboard.batch.refused", exception.SqlState);
@@ -159,7 +146,7 @@ public sealed partial class TokenRefreshBatcher(
     {
         try
         {
-            refresh.Completion.TrySetResult(await store.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, cancellationToken));
+            refresh.Completion.TrySetResult(await deviceWriter.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, cancellationToken));
         }
         catch (Exception exception)
         {

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
@@ -21,47 +20,4 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider)
                     .SetProperty(device => device.UpdatedAt, now),
                 cancellationToken);
     }
-}
-
-public sealed class DeviceExpiryOptions
-{
-    public const string Section = "DeviceExpiry";
-
-    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
-}
-
-// Runs DeviceExpiry when the service starts and then every DeviceExpiry:Interval.
-public sealed partial class DeviceExpiryService(
-    IServiceScopeFactory scopes,
-    TimeProvider timeProvider,
-    IOptions<DeviceExpiryOptions> options,
-    ILogger<DeviceExpiryService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, timeProvider);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var expired = await scope.ServiceProvider.GetRequiredService<DeviceExpiry>().ExpireInactiveAsync(stoppingToken);
-                if (expired > 0)
-                {
-                    LogExpired(logger, expired);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogFailed(logger, exception);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    [LoggerMessage(LogLevel.Information, "Marked {Count} devices not seen for 270 days invalid (expired)")]
-    private static partial void LogExpired(ILogger logger, int count);
-
-    [LoggerMessage(LogLevel.Error, "Expiring inactive devices failed; retrying at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

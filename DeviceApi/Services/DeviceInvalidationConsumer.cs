@@ -4,24 +4,10 @@ using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
+using Pushboard.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace Pushboard.DeviceApi.Services;
-
-public sealed class DeviceEventsOptions
-{
-    public const string Section = "DeviceEvents";
-
-    public string ConsumerGroup { get; set; } = "deviceapi";
-
-    // How long to wait before asking again when the stream had nothing new.
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    // Entries another consumer took but did not acknowledge for this long are taken over (it crashed).
-    public TimeSpan ClaimIdleAfter { get; set; } = TimeSpan.FromSeconds(30);
-
-    public int BatchSize { get; set; } = 100;
-}
 
 // Applies DeviceInvalidatedEvents from the `device-events` stream. An entry is acknowledged only after its database
 // change has committed, so a crash leaves it pending and it is applied again; applying twice changes the device once.
@@ -37,7 +23,7 @@ public sealed partial class DeviceInvalidationConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var database = redis.GetDatabase();
+        var group = new StreamConsumerGroup(redis, DeviceEventStream.Name, settings.ConsumerGroup);
         var nextClaim = DateTimeOffset.MinValue;
         var groupReady = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -46,23 +32,20 @@ public sealed partial class DeviceInvalidationConsumer(
             {
                 if (!groupReady)
                 {
-                    await EnsureGroupAsync(database, settings.ConsumerGroup);
+                    await group.EnsureAsync();
                     groupReady = true;
                 }
 
                 var handled = 0;
                 if (timeProvider.GetUtcNow() >= nextClaim)
                 {
-                    var claimed = await database.StreamAutoClaimAsync(
-                        DeviceEventStream.Name, settings.ConsumerGroup, _consumer,
-                        (long)settings.ClaimIdleAfter.TotalMilliseconds, "0-0", settings.BatchSize);
-                    handled += await HandleAsync(database, settings.ConsumerGroup, claimed.ClaimedEntries, stoppingToken);
+                    var claimed = await group.ClaimIdleAsync(_consumer, settings.ClaimIdleAfter, settings.BatchSize);
+                    handled += await HandleAsync(group, claimed, stoppingToken);
                     nextClaim = timeProvider.GetUtcNow() + settings.ClaimIdleAfter / 2;
                 }
 
-                var entries = await database.StreamReadGroupAsync(
-                    DeviceEventStream.Name, settings.ConsumerGroup, _consumer, StreamPosition.NewMessages, settings.BatchSize);
-                handled += await HandleAsync(database, settings.ConsumerGroup, entries, stoppingToken);
+                var entries = await group.ReadNewAsync(_consumer, settings.BatchSize);
+                handled += await HandleAsync(group, entries, stoppingToken);
                 if (handled == 0)
                 {
                     await Task.Delay(settings.PollInterval, timeProvider, stoppingToken);
@@ -70,30 +53,18 @@ public sealed partial class DeviceInvalidationConsumer(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                if (exception is RedisServerException { Message: var message } && message.StartsWith("NOGROUP", StringComparison.Ordinal))
+                if (StreamConsumerGroup.IsMissing(exception))
                 {
                     groupReady = false;
                 }
 
-                LogConsumeFailed(logger, exception);
-                await Task.Delay(TimeSpan.FromSeconds(2), timeProvider, stoppingToken);
+                LogConsumeFailed(logger, settings.ErrorPause, exception);
+                await Task.Delay(settings.ErrorPause, timeProvider, stoppingToken);
             }
         }
     }
 
-    private static async Task EnsureGroupAsync(IDatabase database, string group)
-    {
-        try
-        {
-            await database.StreamCreateConsumerGroupAsync(DeviceEventStream.Name, group, StreamPosition.Beginning, createStream: true);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // The group exists already: another replica or an earlier run created it.
-        }
-    }
-
-    private async Task<int> HandleAsync(IDatabase database, string group, StreamEntry[] entries, CancellationToken cancellationToken)
+    private async Task<int> HandleAsync(StreamConsumerGroup group, StreamEntry[] entries, CancellationToken cancellationToken)
     {
         if (entries.Length == 0)
         {
@@ -109,7 +80,7 @@ public sealed partial class DeviceInvalidationConsumer(
                 await ApplyAsync(db, entry, cancellationToken);
             }
 
-            await database.StreamAcknowledgeAsync(DeviceEventStream.Name, group, entry.Id);
+            await group.AcknowledgeAsync(entry.Id);
         }
 
         return entries.Length;
@@ -155,6 +126,6 @@ public sealed partial class DeviceInvalidationConsumer(
     [LoggerMessage(LogLevel.Warning, "Entry {EntryId} of device-events is not a DeviceInvalidatedEvent with a known reason; skipped")]
     private static partial void LogMalformed(ILogger logger, string entryId);
 
-    [LoggerMessage(LogLevel.Error, "Reading device-events failed; retrying in 2 s")]
-    private static partial void LogConsumeFailed(ILogger logger, Exception exception);
+    [LoggerMessage(LogLevel.Error, "Reading device-events failed; retrying in {ErrorPause}")]
+    private static partial void LogConsumeFailed(ILogger logger, TimeSpan errorPause, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Polly;
 using Polly.Retry;
+using Pushboard.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
@@ -25,6 +26,8 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
             MaxDelay = TimeSpan.FromSeconds(5),
         })
         .Build();
+
+    private readonly StreamConsumerGroup _group = new(redis, StreamName, GroupName);
 
     public ValueTask EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(ResolveItem(notificationId, traceParent)), cancellationToken);
@@ -51,47 +54,34 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
         }
     }
 
-    public async Task EnsureGroupAsync()
-    {
-        try
-        {
-            await redis.GetDatabase().StreamCreateConsumerGroupAsync(StreamName, GroupName, "0-0", createStream: true);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-        }
-    }
+    public Task EnsureGroupAsync() => _group.EnsureAsync();
 
     public async Task<IReadOnlyList<(RedisValue Id, WorkItem Item)>> ReadAsync(string consumer, TimeSpan claimIdle, int count)
     {
-        var database = redis.GetDatabase();
         try
         {
-            var claimed = await database.StreamAutoClaimAsync(StreamName, GroupName, consumer, (long)claimIdle.TotalMilliseconds, "0-0", count);
-            var entries = claimed.ClaimedEntries.Length > 0
-                ? claimed.ClaimedEntries
-                : await database.StreamReadGroupAsync(StreamName, GroupName, consumer, ">", count);
+            var entries = await _group.ClaimIdleAsync(consumer, claimIdle, count);
+            if (entries.Length == 0)
+            {
+                entries = await _group.ReadNewAsync(consumer, count);
+            }
+
             return [.. entries.Where(entry => !entry.IsNull).Select(entry => (entry.Id, Parse(entry)))];
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        catch (RedisServerException exception) when (StreamConsumerGroup.IsMissing(exception))
         {
             // Redis came back without its data: the group is made again, and the stalled-notification sweeper queues the lost work.
-            await EnsureGroupAsync();
+            await _group.EnsureAsync();
             return [];
         }
     }
 
     // Resets the idle time of an entry this consumer is still working on.
-    public Task ReclaimAsync(string consumer, RedisValue id) =>
-        redis.GetDatabase().StreamClaimIdsOnlyAsync(StreamName, GroupName, consumer, 0, [id]);
+    public Task ReclaimAsync(string consumer, RedisValue id) => _group.ResetIdleAsync(consumer, id);
 
-    public Task AcknowledgeAsync(RedisValue id) => redis.GetDatabase().StreamAcknowledgeAsync(StreamName, GroupName, id);
+    public Task AcknowledgeAsync(RedisValue id) => _group.AcknowledgeAsync(id);
 
-    public async Task<long> PendingCountAsync()
-    {
-        var info = await redis.GetDatabase().StreamPendingAsync(StreamName, GroupName);
-        return info.PendingMessageCount;
-    }
+    public Task<long> PendingCountAsync() => _group.PendingCountAsync();
 
     private static WorkItem ResolveItem(Guid notificationId, string? traceParent) =>
         new(WorkKind.Resolve, notificationId, 0, 0, traceParent);

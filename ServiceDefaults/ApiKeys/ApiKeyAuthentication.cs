@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Pushboard.Contracts;
 
 namespace Pushboard.ServiceDefaults.ApiKeys;
 
@@ -64,11 +65,10 @@ public sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string HeaderName = "X-Api-Key";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        if (!Request.Headers.TryGetValue(ApiHeaders.ApiKey, out var values) || values.Count != 1 || string.IsNullOrEmpty(values[0]))
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
@@ -78,7 +78,7 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", $"A valid API key is required in the {HeaderName} header.");
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", $"A valid API key is required in the {ApiHeaders.ApiKey} header.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This API key may not make this call.");

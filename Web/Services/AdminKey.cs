@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Pushboard.Contracts;
 
 namespace Pushboard.Web.Services;
 
@@ -26,7 +27,7 @@ public sealed class AdminKeyHandler(AdminKey key) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Add("X-Api-Key", key.Value);
+        request.Headers.Add(ApiHeaders.ApiKey, key.Value);
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -28,34 +28,34 @@ public sealed class ComposeModel
         var errors = new Dictionary<string, string[]>();
         switch (TargetKind)
         {
-            case "deviceIds" when DeviceIds.Count is 0 or > 1000:
-                errors["target.deviceIds"] = ["deviceIds must hold 1–1000 ids."];
+            case "deviceIds" when DeviceIds.Count is 0 or > NotificationRules.MaxDeviceIds:
+                errors["target.deviceIds"] = [NotificationRules.DeviceIdsCount];
                 break;
             case "deviceIds" when DeviceIds.Any(id => !ApiPatterns.DeviceId().IsMatch(id)):
-                errors["target.deviceIds"] = ["Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'."];
+                errors["target.deviceIds"] = [NotificationRules.DeviceIdShape];
                 break;
             case "userId" when string.IsNullOrWhiteSpace(TargetValue):
-                errors["target.userId"] = ["userId must be 1–256 characters without control characters."];
+                errors["target.userId"] = [NotificationRules.UserIdShape];
                 break;
             case "topic" when TargetValue is null || !ApiPatterns.Topic().IsMatch(TargetValue):
-                errors["target.topic"] = ["topic must match [a-zA-Z0-9-_.~%]{1,900}."];
+                errors["target.topic"] = [NotificationRules.TopicShape];
                 break;
         }
 
         var data = Data.Where(pair => !string.IsNullOrEmpty(pair.Key)).ToList();
         if (string.IsNullOrEmpty(Title) && string.IsNullOrEmpty(Body) && string.IsNullOrEmpty(ImageUrl) && data.Count == 0)
         {
-            errors["notification"] = ["At least one of notification and data is required."];
+            errors["notification"] = [NotificationRules.ContentRequired];
         }
 
         if (!string.IsNullOrEmpty(ImageUrl) && !Uri.TryCreate(ImageUrl, UriKind.Absolute, out _))
         {
-            errors["notification.imageUrl"] = ["imageUrl must be an absolute URL."];
+            errors["notification.imageUrl"] = [NotificationRules.ImageUrlShape];
         }
 
-        if (TtlSeconds is < 0 or > 2_419_200)
+        if (TtlSeconds is < 0 or > NotificationRules.MaxTtlSeconds)
         {
-            errors["ttlSeconds"] = ["ttlSeconds must be between 0 and 2419200."];
+            errors["ttlSeconds"] = [NotificationRules.TtlRange];
         }
 
         if (data.GroupBy(pair => pair.Key).Any(group => group.Count() > 1))

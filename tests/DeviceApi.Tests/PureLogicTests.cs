@@ -11,9 +11,21 @@ public sealed class PureLogicTests
     [InlineData("Z.9_x:y-")]
     public void A_cursor_decodes_to_the_device_id_it_encodes(string deviceId)
     {
-        Assert.True(PageCursor.TryDecode(PageCursor.Encode(deviceId), out var decoded));
+        Assert.True(DeviceValidation.TryDecodeCursor(PageCursor.Encode(PageCursor.Devices, deviceId), out var decoded));
         Assert.Equal(deviceId, decoded);
     }
+
+    // Cursors handed out before PageCursor moved to Contracts stay valid.
+    [Fact]
+    public void A_devices_cursor_is_the_base64url_of_d1_and_the_device_id()
+    {
+        Assert.True(DeviceValidation.TryDecodeCursor("ZDE6YWJj", out var decoded));
+        Assert.Equal("abc", decoded);
+    }
+
+    [Fact]
+    public void The_cursor_of_another_list_is_not_a_devices_cursor() =>
+        Assert.False(DeviceValidation.TryDecodeCursor(PageCursor.Encode(PageCursor.Notifications, "d-1"), out _));
 
     [Theory]
     [InlineData("")]
@@ -22,7 +34,7 @@ public sealed class PureLogicTests
     [InlineData("YWJj")]
     [InlineData("ZDE6YmFkIGlk")]
     [InlineData("_w")]
-    public void Garbage_is_not_a_cursor(string cursor) => Assert.False(PageCursor.TryDecode(cursor, out _));
+    public void Garbage_is_not_a_cursor(string cursor) => Assert.False(DeviceValidation.TryDecodeCursor(cursor, out _));
 
     [Theory]
     [InlineData("dGhpc2lzYXZlcnlsb25ndG9rZW4xMjM0NTY", "…jM0NTY")]
