@@ -60,6 +60,7 @@ public sealed class RaceTests(DeviceApiFixture fixture)
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var tokens = devices.Where(d => d.FcmToken is not null).Select(d => d.FcmToken).ToList();
+        Assert.NotEmpty(tokens);
         Assert.Equal(tokens.Distinct().Count(), tokens.Count);
         Assert.All(devices, d => Assert.Equal(d.FcmToken is null ? "invalid" : "active", d.Status));
     }

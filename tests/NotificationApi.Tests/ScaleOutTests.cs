@@ -54,13 +54,7 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
         {
             var accepted = await _pushboard.SendAsync(new { target = new { all = true }, data = new { wave = "crash" } });
             var id = accepted["id"].Text();
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            {
-                while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 300)
-                {
-                    await Task.Delay(100, timeout.Token);
-                }
-            }
+            await _pushboard.WaitUntilSentAsync(id, 300, within: TimeSpan.FromSeconds(60));
 
             await fixture.KillAsync("notificationapi");
             await _pushboard.Emulator.DeleteAsync("/emulator/faults");

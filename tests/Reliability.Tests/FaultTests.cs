@@ -88,13 +88,7 @@ public sealed class FaultTests(ReliabilityAppFixture fixture) : IDisposable
         (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 2 })).EnsureSuccessStatusCode();
         var accepted = await _pushboard.SendAsync(new { target = new { all = true }, data = new { wave = "kill" } });
         var id = accepted["id"].Text();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
-        {
-            while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < 1000)
-            {
-                await Task.Delay(100, timeout.Token);
-            }
-        }
+        await _pushboard.WaitUntilSentAsync(id, 1000, within: TimeSpan.FromMinutes(2));
 
         await fixture.KillAsync("notificationapi");
         await _pushboard.Emulator.DeleteAsync("/emulator/faults");

@@ -26,7 +26,7 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
         await _pushboard.Emulator.DeleteAsync("/emulator/messages");
         (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 20 })).EnsureSuccessStatusCode();
         var broadcast = (await _pushboard.SendAsync(new { target = new { userId = user }, data = new { wave = "redis" } }))["id"].Text();
-        await WaitUntilSentAsync(broadcast, 500);
+        await _pushboard.WaitUntilSentAsync(broadcast, 500, within: TimeSpan.FromMinutes(2));
 
         await fixture.StopAsync("redis");
         string duringOutage;
@@ -127,15 +127,6 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
         }
 
         Assert.All(acknowledged, device => Assert.Equal(device.Value, stored.GetValueOrDefault(device.Key)));
-    }
-
-    private async Task WaitUntilSentAsync(string id, int sent)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (PushboardClient.Count((await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!, "sent") < sent)
-        {
-            await Task.Delay(100, timeout.Token);
-        }
     }
 
     public void Dispose() => _pushboard.Dispose();

@@ -35,18 +35,25 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    public async Task<JsonObject> WaitUntilFinishedAsync(string id, TimeSpan? within = null)
+    public Task<JsonObject> WaitUntilFinishedAsync(string id, TimeSpan? within = null) =>
+        PollAsync(id, notification => (string?)notification["status"] is "completed" or "failed", within ?? CompletionTimeout, 250);
+
+    // Until the notification counts at least `sent` sent deliveries, e.g. to act in the middle of a broadcast.
+    public Task<JsonObject> WaitUntilSentAsync(string id, int sent, TimeSpan within) =>
+        PollAsync(id, notification => Count(notification, "sent") >= sent, within, 100);
+
+    private async Task<JsonObject> PollAsync(string id, Func<JsonObject, bool> reached, TimeSpan within, int intervalMs)
     {
-        using var timeout = new CancellationTokenSource(within ?? CompletionTimeout);
+        using var timeout = new CancellationTokenSource(within);
         while (true)
         {
             var notification = (await Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}", timeout.Token))!;
-            if ((string?)notification["status"] is "completed" or "failed")
+            if (reached(notification))
             {
                 return notification;
             }
 
-            await Task.Delay(250, timeout.Token);
+            await Task.Delay(intervalMs, timeout.Token);
         }
     }
 
