@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Pushboard.Web.Services;
 
@@ -40,6 +41,8 @@ public static class ApplicationServicesExtensions
             });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+            (builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new()).ApplyTo(forwarded));
     }
 
     public static void MapSignOut(this WebApplication app) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pushboard.Contracts;
 using Pushboard.NotificationApi.Model;
@@ -39,16 +40,6 @@ public static class NotificationsApi
     public static async Task<Results<Accepted<NotificationResponse>, Ok<NotificationResponse>, ValidationProblem, ProblemHttpResult>> SendNotification(
         HttpRequest httpRequest, NotificationSubmission submission, CancellationToken cancellationToken)
     {
-        string? idempotencyKey = null;
-        if (httpRequest.Headers.TryGetValue(ApiHeaders.IdempotencyKey, out var keys))
-        {
-            idempotencyKey = keys.ToString();
-            if (!IsValidIdempotencyKey(idempotencyKey))
-            {
-                return Invalid(ApiHeaders.IdempotencyKey, $"Idempotency-Key must be 1–{MaxIdempotencyKeyLength} printable ASCII characters.");
-            }
-        }
-
         using var body = new MemoryStream();
         try
         {
@@ -57,8 +48,24 @@ public static class NotificationsApi
         catch (BadHttpRequestException exception)
         {
             return TypedResults.Problem(statusCode: exception.StatusCode, detail: exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? $"The request body exceeds {ApplicationServicesExtensions.MaxRequestBodyBytes / 1024} KB."
+                ? $"The request body exceeds {BodyLimits.NotificationApi / 1024} KB."
                 : "The request body could not be read.");
+        }
+
+        if (!IsJson(httpRequest.ContentType))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "The body must be sent as Content-Type: application/json.");
+        }
+
+        string? idempotencyKey = null;
+        if (httpRequest.Headers.TryGetValue(ApiHeaders.IdempotencyKey, out var keys))
+        {
+            idempotencyKey = keys.ToString();
+            if (!IsValidIdempotencyKey(idempotencyKey))
+            {
+                return Invalid(ApiHeaders.IdempotencyKey, $"Idempotency-Key must be 1–{MaxIdempotencyKeyLength} printable ASCII characters.");
+            }
         }
 
         return await submission.SubmitAsync(body.ToArray(), idempotencyKey, cancellationToken) switch
@@ -160,6 +167,10 @@ public static class NotificationsApi
         limit is null ? DefaultLimit
         : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxLimit ? value
         : null;
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~' or ' ');

@@ -14,8 +14,6 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class ApplicationServicesExtensions
 {
-    public const long MaxRequestBodyBytes = 256 * 1024;
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // No EF retry strategy: while the database is down a request answers 503 at once (DatabaseOutageExceptionHandler)
@@ -39,6 +37,7 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<DeadTokenPublisher>();
         services.AddScoped<DeliveryStore>();
         services.AddScoped<DeliverySender>();
+        services.AddSingleton<DeliveryLeaseKeeper>();
         services.AddScoped<WorkProcessor>();
         services.AddHostedService<NotificationWorker>();
         services.AddHostedService<StalledNotificationSweeper>();
@@ -75,7 +74,7 @@ public static class ApplicationServicesExtensions
                 provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AdminApiKey ?? "");
         });
 
-        services.AddApiProblemDetails(MaxRequestBodyBytes);
+        services.AddApiProblemDetails(BodyLimits.NotificationApi);
         services.AddOpenApi();
     }
 

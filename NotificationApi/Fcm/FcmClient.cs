@@ -73,7 +73,9 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
             ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
         return (response.StatusCode, errorCode) switch
         {
-            (_, "UNREGISTERED") or (HttpStatusCode.NotFound, _) => new(FcmOutcomeKind.InvalidToken, null, "UNREGISTERED"),
+            (_, "UNREGISTERED") => new(FcmOutcomeKind.InvalidToken, null, "UNREGISTERED"),
+            // Only UNREGISTERED declares the token dead: any other 404 (a wrong project id) would invalidate every device.
+            (HttpStatusCode.NotFound, _) => new(FcmOutcomeKind.Failed, null, FcmOutcome.NotFound),
             (_, "SENDER_ID_MISMATCH") => new(FcmOutcomeKind.InvalidToken, null, "SENDER_ID_MISMATCH"),
             (_, "INVALID_ARGUMENT") when blamesToken => new(FcmOutcomeKind.InvalidToken, null, "INVALID_ARGUMENT"),
             (_, "THIRD_PARTY_AUTH_ERROR") => new(FcmOutcomeKind.Failed, null, "THIRD_PARTY_AUTH_ERROR"),

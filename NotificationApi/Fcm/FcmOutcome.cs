@@ -11,4 +11,8 @@ public enum FcmOutcomeKind
     Retryable,
 }
 
-public sealed record FcmOutcome(FcmOutcomeKind Kind, string? MessageId, string? ErrorCode, TimeSpan? RetryAfter = null);
+public sealed record FcmOutcome(FcmOutcomeKind Kind, string? MessageId, string? ErrorCode, TimeSpan? RetryAfter = null)
+{
+    // A 404 without UNREGISTERED: the project or endpoint is wrong, not the token.
+    public const string NotFound = "NOT_FOUND";
+}

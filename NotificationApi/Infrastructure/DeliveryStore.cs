@@ -40,21 +40,65 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             TextArray("errors", deliveries.Select(d => d.Error)))
             .ToListAsync(cancellationToken);
 
-    public Task<List<PendingDelivery>> PendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
-        db.Deliveries.AsNoTracking()
-            .Where(d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending)
-            .OrderBy(d => d.Id)
-            .Select(d => new PendingDelivery(d.Id, d.DeviceId, d.Topic, d.Token))
+    // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
+    // to leaseId until leaseExpiresAt: a delivery is sent by one sender at a time. Deliveries another sender holds are
+    // passed over; the caller learns of them from AnyPendingAsync.
+    public async Task<List<PendingDelivery>> LeasePendingAsync(
+        Guid notificationId, long afterId, long lastId, int size, Guid leaseId, DateTime leaseExpiresAt, CancellationToken cancellationToken)
+    {
+        var page = await db.Database.SqlQueryRaw<PendingDelivery>(
+            """
+            WITH page AS (
+                SELECT id FROM deliveries
+                WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
+                    AND (lease_expires_at IS NULL OR lease_expires_at < @now)
+                ORDER BY id
+                LIMIT @size
+                FOR UPDATE SKIP LOCKED)
+            UPDATE deliveries d SET lease_id = @lease, lease_expires_at = @expires
+            FROM page
+            WHERE d.id = page.id
+            RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token"
+            """,
+            new NpgsqlParameter("notification", notificationId),
+            new NpgsqlParameter("after", afterId),
+            new NpgsqlParameter("last", lastId),
+            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+            new NpgsqlParameter("size", size),
+            new NpgsqlParameter("lease", leaseId),
+            new NpgsqlParameter("expires", leaseExpiresAt))
             .ToListAsync(cancellationToken);
+        page.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return page;
+    }
 
-    // Records send results of deliveries still pending (a redelivered range records nothing twice) and moves the
-    // notification's counts by the rows that changed, in the same statement.
+    // Extends a lease over the deliveries of deliveryIds that it still holds and that are still pending.
+    public Task RenewLeaseAsync(Guid leaseId, long[] deliveryIds, DateTime leaseExpiresAt, CancellationToken cancellationToken) =>
+        db.Deliveries
+            .Where(d => deliveryIds.Contains(d.Id) && d.LeaseId == leaseId && d.Status == DeliveryStatus.Pending)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseExpiresAt, leaseExpiresAt), cancellationToken);
+
+    // Whether any delivery of the range is still pending: left for a later pass, or held by another sender.
+    public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
+        db.Deliveries.AnyAsync(
+            d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending,
+            cancellationToken);
+
+    // A sender working on a notification keeps it from looking stalled.
+    public Task TouchAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications.Where(n => n.Id == notificationId)
+            .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+
+    // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
+    // left pending may be taken by the next pass at once), and moves the notification's counts by the rows that changed,
+    // in the same statement.
     public Task RecordAsync(Guid notificationId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
             """
             WITH recorded AS (
                 UPDATE deliveries d
-                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now
+                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
+                    lease_id = NULL, lease_expires_at = NULL
                 FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
                 WHERE d.id = r.id AND d.status = 'pending'
                 RETURNING d.status)
@@ -99,8 +143,9 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 .SetProperty(x => x.Status, NotificationStatus.Sending)
                 .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
-    // Resolution is done: a notification without any delivery failed; otherwise it completes once nothing is pending.
-    public async Task FinishResolvingAsync(Guid notificationId, CancellationToken cancellationToken)
+    // Resolution is done: a notification without any delivery failed (failureReason says why); otherwise it completes
+    // once nothing is pending.
+    public async Task FinishResolvingAsync(Guid notificationId, string failureReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await db.Notifications.Where(n => n.Id == notificationId && n.ResolvedAt == null)
@@ -110,7 +155,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 && db.DeliveryCounts.Where(c => c.NotificationId == notificationId).Sum(c => c.Targeted) == 0)
             .ExecuteUpdateAsync(n => n
                 .SetProperty(x => x.Status, NotificationStatus.Failed)
-                .SetProperty(x => x.FailureReason, "No device matched the target.")
+                .SetProperty(x => x.FailureReason, failureReason)
                 .SetProperty(x => x.CompletedAt, now), cancellationToken);
         await CompleteIfDoneAsync(notificationId, cancellationToken);
     }

@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Pushboard.Contracts;
 
 namespace Pushboard.NotificationApi.Infrastructure;
 
@@ -6,6 +11,10 @@ namespace Pushboard.NotificationApi.Infrastructure;
 public sealed class DeviceDirectory(HttpClient http)
 {
     public const int PageSize = 500;
+
+    // {"deviceIds":[]} around the ids, and per id its quotes and a comma.
+    private const int QueryEnvelopeBytes = 16;
+    private const int QueryBytesPerId = 3;
 
     public async Task<DevicePage> ActiveDevicesAsync(string? userId, string? after, CancellationToken cancellationToken)
     {
@@ -20,15 +29,59 @@ public sealed class DeviceDirectory(HttpClient http)
             query += "&after=" + Uri.EscapeDataString(after);
         }
 
-        return await http.GetFromJsonAsync<DevicePage>(query, cancellationToken)
+        using var response = await http.GetAsync(query, cancellationToken);
+        EnsureSuccess(response, "a device page");
+        return await response.Content.ReadFromJsonAsync<DevicePage>(cancellationToken)
             ?? throw new InvalidOperationException("DeviceApi answered an empty device page.");
     }
 
     public async Task<List<DeviceRecord>> FindAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/devices/query", new DeviceQuery(deviceIds), cancellationToken);
-        response.EnsureSuccessStatusCode();
+        // Serialized first, so the body goes with a Content-Length: chunked, its framing would count against the limit too.
+        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new DeviceQuery(deviceIds), JsonSerializerOptions.Web));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync("/api/devices/query", body, cancellationToken);
+        EnsureSuccess(response, "a device query");
         var result = await response.Content.ReadFromJsonAsync<DeviceQueryResult>(cancellationToken);
         return result?.Items ?? [];
+    }
+
+    // Splits ids into FindAsync calls whose bodies stay within DeviceApi's body limit.
+    public static IEnumerable<List<string>> QueryChunks(IEnumerable<string> deviceIds)
+    {
+        var chunk = new List<string>();
+        var bytes = QueryEnvelopeBytes;
+        foreach (var id in deviceIds)
+        {
+            var idBytes = Encoding.UTF8.GetByteCount(id) + QueryBytesPerId;
+            if (chunk.Count > 0 && bytes + idBytes > BodyLimits.DeviceApi)
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = QueryEnvelopeBytes;
+            }
+
+            chunk.Add(id);
+            bytes += idBytes;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+
+    // A client error that asking again cannot change ends the resolution; anything else (DeviceApi down, 5xx, 429,
+    // our own key refused while configuration is being fixed) is retried with the work item.
+    private static void EnsureSuccess(HttpResponseMessage response, string call)
+    {
+        if (response.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
+            and not HttpStatusCode.Unauthorized and not HttpStatusCode.Forbidden
+            and not HttpStatusCode.RequestTimeout and not HttpStatusCode.TooManyRequests)
+        {
+            throw new DeviceApiRefusedException(response.StatusCode, call);
+        }
+
+        response.EnsureSuccessStatusCode();
     }
 }

@@ -48,6 +48,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             delivery.Property(d => d.Error).HasColumnName("error").HasMaxLength(64);
             delivery.Property(d => d.Attempts).HasColumnName("attempts");
             delivery.Property(d => d.UpdatedAt).HasColumnName("updated_at");
+            delivery.Property(d => d.LeaseId).HasColumnName("lease_id");
+            delivery.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
             delivery.HasIndex(d => new { d.NotificationId, d.DeviceId }).IsUnique();
             // A topic notification has one delivery: a redelivered resolve item cannot add a second one.
             delivery.HasIndex(d => new { d.NotificationId, d.Topic }).IsUnique().HasFilter("topic IS NOT NULL");

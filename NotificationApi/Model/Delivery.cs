@@ -12,6 +12,10 @@ public static class DeliveryErrors
 {
     public const string DeviceNotFound = "device_not_found";
     public const string DeviceInactive = "device_inactive";
+    public const string ResolutionFailed = "resolution_failed";
+
+    // An unexpected fault while sending (e.g. the token endpoint failed); the delivery stays pending.
+    public const string SendError = "send_error";
 }
 
 public sealed class Delivery
@@ -26,4 +30,8 @@ public sealed class Delivery
     public string? Error { get; set; }
     public int Attempts { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    // The sender holding this pending delivery, and until when: another takes it over only once that time has passed.
+    public Guid? LeaseId { get; set; }
+    public DateTime? LeaseExpiresAt { get; set; }
 }

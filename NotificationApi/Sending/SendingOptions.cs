@@ -15,6 +15,13 @@ public sealed class SendingOptions
 
     public TimeSpan ClaimIdle { get; set; } = TimeSpan.FromSeconds(30);
 
+    // Pending deliveries leased, and held in memory, at a time by one work loop.
+    public int PageSize { get; set; } = 500;
+
+    // A sender's hold on the deliveries it leased, renewed every third of it while it works on them (waiting out a
+    // Retry-After included); another sender takes them over only after it ran out.
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     // A queued or sending notification without progress for this long is queued again (StalledNotificationSweeper).
     // Generous by default: a send pass waiting out a long FCM Retry-After makes no progress either.
     public TimeSpan StalledAfter { get; set; } = TimeSpan.FromMinutes(2);

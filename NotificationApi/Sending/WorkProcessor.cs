@@ -6,11 +6,12 @@ using Pushboard.NotificationApi.Apis;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
+using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
 
-// Does one work item. Returns false when deliveries are left pending (FCM kept failing): the item is then not
-// acknowledged, and is claimed again later.
+// Does one work item. Returns false when deliveries are left pending (FCM kept failing, or another sender holds their
+// lease): the item is then not acknowledged, and is claimed again later.
 public sealed partial class WorkProcessor(
     NotificationsDbContext db,
     DeliveryStore deliveries,
@@ -18,6 +19,7 @@ public sealed partial class WorkProcessor(
     DeliverySender sender,
     DeadTokenPublisher deadTokens,
     WorkQueue queue,
+    DeliveryLeaseKeeper leases,
     SendingMetrics metrics,
     IOptions<SendingOptions> options,
     ILogger<WorkProcessor> logger)
@@ -48,37 +50,71 @@ public sealed partial class WorkProcessor(
         }
 
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
+        var failureReason = "No device matched the target.";
         if (target.Topic is { } topic)
         {
             await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], traceParent, cancellationToken);
         }
         else if (target.DeviceIds is { } deviceIds)
         {
-            var found = (await devices.FindAsync(deviceIds, cancellationToken)).ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
-            var page = deviceIds.Select(id => found.TryGetValue(id, out var device)
-                ? device is { Status: "active", FcmToken: { } token }
-                    ? new NewDelivery(id, null, token, DeliveryStatus.Pending, null)
-                    : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceInactive)
-                : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceNotFound)).ToList();
-            await AddPageAsync(notification.Id, page, traceParent, cancellationToken);
+            foreach (var chunk in DeviceDirectory.QueryChunks(deviceIds))
+            {
+                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, cancellationToken), traceParent, cancellationToken);
+            }
         }
         else
         {
-            // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
-            Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, null, cancellationToken);
-            while (nextPage is not null)
+            try
             {
-                var devicePage = await nextPage;
-                nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, cursor, cancellationToken) : null;
-                var page = devicePage.Items.Where(d => d.FcmToken is not null)
-                    .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null)).ToList();
-                await AddPageAsync(notification.Id, page, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target.UserId, traceParent, cancellationToken);
+            }
+            catch (DeviceApiRefusedException exception)
+            {
+                // Asking again would be refused again: the notification ends with the deliveries made so far.
+                LogResolutionRefused(notification.Id, exception);
+                failureReason = "Resolving the target failed: " + exception.Message;
             }
         }
 
-        await deliveries.FinishResolvingAsync(notification.Id, cancellationToken);
+        await deliveries.FinishResolvingAsync(notification.Id, failureReason, cancellationToken);
         LogResolved(notification.Id);
         return true;
+    }
+
+    // A device id DeviceApi does not know fails with device_not_found, an inactive one with device_inactive; ids it
+    // refused to look up fail with resolution_failed.
+    private async Task<List<NewDelivery>> ResolveDeviceIdsAsync(Guid notificationId, List<string> deviceIds, CancellationToken cancellationToken)
+    {
+        Dictionary<string, DeviceRecord> found;
+        try
+        {
+            found = (await devices.FindAsync(deviceIds, cancellationToken)).ToDictionary(d => d.DeviceId, StringComparer.Ordinal);
+        }
+        catch (DeviceApiRefusedException exception)
+        {
+            LogResolutionRefused(notificationId, exception);
+            return [.. deviceIds.Select(id => new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.ResolutionFailed))];
+        }
+
+        return [.. deviceIds.Select(id => found.TryGetValue(id, out var device)
+            ? device is { Status: "active", FcmToken: { } token }
+                ? new NewDelivery(id, null, token, DeliveryStatus.Pending, null)
+                : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceInactive)
+            : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceNotFound))];
+    }
+
+    // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
+    private async Task ResolveActiveDevicesAsync(Guid notificationId, string? userId, string? traceParent, CancellationToken cancellationToken)
+    {
+        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(userId, null, cancellationToken);
+        while (nextPage is not null)
+        {
+            var devicePage = await nextPage;
+            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(userId, cursor, cancellationToken) : null;
+            var page = devicePage.Items.Where(d => d.FcmToken is not null)
+                .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null)).ToList();
+            await AddPageAsync(notificationId, page, traceParent, cancellationToken);
+        }
     }
 
     private async Task AddPageAsync(Guid notificationId, IReadOnlyList<NewDelivery> page, string? traceParent, CancellationToken cancellationToken)
@@ -106,43 +142,85 @@ public sealed partial class WorkProcessor(
         await deliveries.MarkQueuedThroughAsync(notificationId, lastId, cancellationToken);
     }
 
+    // Sends the range page by page, each page leased so that no other sender sends it meanwhile; returns false when a
+    // delivery of the range is still pending (left for a later pass, or held by another sender).
     private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, CancellationToken cancellationToken)
     {
-        var pending = await deliveries.PendingAsync(notification.Id, firstId, lastId, cancellationToken);
-        var leftPending = false;
-        foreach (var chunk in pending.Chunk(options.Value.Concurrency))
+        var settings = options.Value;
+        var afterId = firstId - 1;
+        while (true)
         {
-            var results = await Task.WhenAll(chunk.Select(async delivery =>
+            var leaseId = Guid.CreateVersion7();
+            var page = await deliveries.LeasePendingAsync(
+                notification.Id, afterId, lastId, settings.PageSize, leaseId, leases.NextExpiry(), cancellationToken);
+            if (page.Count == 0)
             {
-                var (outcome, attempts) = await sender.SendAsync(notification.MessageJson, delivery, cancellationToken);
-                if (outcome.Kind == FcmOutcomeKind.InvalidToken && delivery is { DeviceId: { } deviceId, Token: { } token })
-                {
-                    await deadTokens.PublishAsync(deviceId, token, outcome.ErrorCode!);
-                    LogDeadToken(deviceId, TokenMask.Mask(token), outcome.ErrorCode);
-                }
-                else if (outcome is { Kind: FcmOutcomeKind.Failed, ErrorCode: "THIRD_PARTY_AUTH_ERROR" })
-                {
-                    LogThirdPartyAuthError(delivery.DeviceId, TokenMask.Mask(delivery.Token));
-                }
+                break;
+            }
 
-                return DeliverySender.ToResult(delivery.Id, outcome, attempts);
-            }));
-            await deliveries.RecordAsync(notification.Id, results, cancellationToken);
-            foreach (var result in results)
+            afterId = page[^1].Id;
+            using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var keeping = leases.KeepAsync(notification.Id, leaseId, [.. page.Select(d => d.Id)], holding.Token);
+            try
             {
-                if (result.Status == DeliveryStatus.Pending)
+                foreach (var chunk in page.Chunk(settings.Concurrency))
                 {
-                    leftPending = true;
+                    var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(notification.MessageJson, delivery, cancellationToken)));
+                    await deliveries.RecordAsync(notification.Id, results, cancellationToken);
+                    foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
+                    {
+                        metrics.Delivered(result.Status);
+                    }
                 }
-                else
-                {
-                    metrics.Delivered(result.Status);
-                }
+            }
+            finally
+            {
+                await holding.CancelAsync();
+                await keeping;
             }
         }
 
         await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
-        return !leftPending;
+        return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
+    }
+
+    // One delivery's fault stays its own: the outcomes of the others of its chunk are recorded whatever happens here.
+    private async Task<DeliveryResult> SendOneAsync(string messageJson, PendingDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (outcome, attempts) = await sender.SendAsync(messageJson, delivery, cancellationToken);
+            if (outcome.Kind == FcmOutcomeKind.InvalidToken && delivery is { DeviceId: { } deviceId, Token: { } token })
+            {
+                try
+                {
+                    await deadTokens.PublishAsync(deviceId, token, outcome.ErrorCode!);
+                }
+                catch (RedisException exception)
+                {
+                    // DeviceApi must learn of it: the delivery stays pending, and the next pass asks FCM (and tells) again.
+                    LogDeadTokenUnpublished(deviceId, exception);
+                    return new DeliveryResult(delivery.Id, DeliveryStatus.Pending, null, outcome.ErrorCode, attempts);
+                }
+
+                LogDeadToken(deviceId, TokenMask.Mask(token), outcome.ErrorCode);
+            }
+            else if (outcome is { Kind: FcmOutcomeKind.Failed, ErrorCode: "THIRD_PARTY_AUTH_ERROR" })
+            {
+                LogThirdPartyAuthError(delivery.DeviceId, TokenMask.Mask(delivery.Token));
+            }
+            else if (outcome is { Kind: FcmOutcomeKind.Failed, ErrorCode: FcmOutcome.NotFound })
+            {
+                LogNotFound(delivery.DeviceId);
+            }
+
+            return DeliverySender.ToResult(delivery.Id, outcome, attempts);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSendFailed(delivery.Id, exception);
+            return new DeliveryResult(delivery.Id, DeliveryStatus.Pending, null, DeliveryErrors.SendError, 1);
+        }
     }
 
     [LoggerMessage(LogLevel.Information, "Resolved the targets of notification {NotificationId}")]
@@ -150,6 +228,18 @@ public sealed partial class WorkProcessor(
 
     [LoggerMessage(LogLevel.Information, "FCM declared the token {Token} of device {DeviceId} dead ({ErrorCode}); DeviceApi is told")]
     private partial void LogDeadToken(string deviceId, string token, string? errorCode);
+
+    [LoggerMessage(LogLevel.Warning, "DeviceApi refused to resolve the targets of notification {NotificationId}; what it refused ends failed")]
+    private partial void LogResolutionRefused(Guid notificationId, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Telling DeviceApi that device {DeviceId}'s token is dead failed; the delivery stays pending and is tried again")]
+    private partial void LogDeadTokenUnpublished(string deviceId, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Sending delivery {DeliveryId} failed; it stays pending and is tried again")]
+    private partial void LogSendFailed(long deliveryId, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "FCM answered 404 without UNREGISTERED for device {DeviceId}: check Fcm:ProjectId and Fcm:Endpoint (the Firebase project of the service account)")]
+    private partial void LogNotFound(string? deviceId);
 
     [LoggerMessage(LogLevel.Error, "FCM answered THIRD_PARTY_AUTH_ERROR for device {DeviceId} (token {Token}): check the APNs certificate or web-push credentials in the Firebase project")]
     private partial void LogThirdPartyAuthError(string? deviceId, string token);

@@ -48,8 +48,10 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
             await AddAsync(ResolveItem(notificationId, traceParent));
             return true;
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        catch (RedisException)
         {
+            // Unreachable, timing out, or refusing the write (OOM, READONLY, MISCONF): the notification is stored, so the
+            // deferred path queues it later.
             return false;
         }
     }

@@ -117,7 +117,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
         Assert.Equal(("invalid_token", fcmError, 1), (delivery["status"].Text(), delivery["error"].Text(), (int)delivery["attempts"]!));
         Assert.Equal(1, PushboardClient.Count(done, "invalidToken"));
-        var state = await WaitUntilInvalidAsync(device);
+        var state = await _pushboard.WaitUntilInvalidAsync(device);
         Assert.Equal(invalidReason, state["invalidReason"].Text());
     }
 
@@ -132,15 +132,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
 
         var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
         Assert.Equal(("failed", "THIRD_PARTY_AUTH_ERROR"), (delivery["status"].Text(), delivery["error"].Text()));
-        await Task.Delay(1000);
-        // DeviceApi applies device-events in stream order, and NotificationApi publishes an invalidation before it records
-        // the delivery. So a dead token sent after the notification above finished is published after any invalidation
-        // that send published; once its device is invalid, DeviceApi has applied those too, however far behind it was.
-        var dead = PushboardClient.Unique("dead");
-        await _pushboard.RegisterAsync(dead, PushboardClient.Unique("unregistered"));
-        var later = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { dead } }, data = new { a = "b" } });
-        await _pushboard.WaitUntilFinishedAsync(later["id"].Text());
-        await WaitUntilInvalidAsync(dead);
+        await _pushboard.InvalidationsAppliedAsync();
         Assert.Equal("active", (await _pushboard.DeviceAsync(device))["status"].Text());
     }
 
@@ -180,20 +172,6 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal("failed", done["status"].Text());
         Assert.Equal(0, PushboardClient.Count(done, "targeted"));
         Assert.False(string.IsNullOrEmpty(done["failureReason"].Text()));
-    }
-
-    // DeviceApi marks a device invalid when it applies the DeviceInvalidatedEvent NotificationApi published to device-events.
-    private async Task<JsonObject> WaitUntilInvalidAsync(string device)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        JsonObject state;
-        do
-        {
-            await Task.Delay(200, timeout.Token);
-            state = await _pushboard.DeviceAsync(device);
-        }
-        while (state["status"].Text() != "invalid");
-        return state;
     }
 
     public void Dispose() => _pushboard.Dispose();

@@ -26,6 +26,12 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
                 .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
         }
+
+        // The stalled-notification sweeper looks every second and takes a notification over after 3 s without progress,
+        // so that a takeover happens while a holder is still working (SendingOnceTests) and lost work comes back fast.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
+            .WithEnvironment("Sending__StalledAfter", "00:00:03")
+            .WithEnvironment("Sending__SweepInterval", "00:00:01");
     }
 
     public override async Task DisposeAsync()

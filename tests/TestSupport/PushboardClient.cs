@@ -84,6 +84,34 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
         [.. (await _emulator.GetFromJsonAsync<JsonObject>($"/emulator/requests?token={Uri.EscapeDataString(token)}"))!["items"]!.AsArray()
             .Select(item => item!.AsObject())];
 
+    // DeviceApi marks a device invalid when it applies the DeviceInvalidatedEvent NotificationApi published to device-events.
+    public async Task<JsonObject> WaitUntilInvalidAsync(string deviceId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var state = await DeviceAsync(deviceId);
+            if (state["status"].Text() == "invalid")
+            {
+                return state;
+            }
+
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    // Returns once DeviceApi has applied every invalidation published by the sends that finished before this call.
+    // DeviceApi applies device-events in stream order, and NotificationApi publishes an invalidation before it records the
+    // delivery: a dead token sent now is published after them, so once its device is invalid, those were applied too.
+    public async Task InvalidationsAppliedAsync()
+    {
+        var dead = Unique("dead");
+        await RegisterAsync(dead, Unique("unregistered"));
+        var later = await SendAsync(new { target = new { deviceIds = new[] { dead } }, data = new { probe = "invalidations" } });
+        await WaitUntilFinishedAsync(later["id"].Text());
+        await WaitUntilInvalidAsync(dead);
+    }
+
     public static int Count(JsonObject notification, string name) => (int)notification["counts"]![name]!;
 
     public void Dispose()

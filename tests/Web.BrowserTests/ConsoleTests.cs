@@ -90,7 +90,7 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     public async Task The_health_page_shows_every_part_healthy()
     {
         await SignInAsync();
-        await _page.GotoAsync("/health");
+        await _page.GotoAsync("/status");
 
         await Assertions.Expect(_page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
         await Assertions.Expect(_page.Locator(".part.healthy")).ToHaveCountAsync(6);

@@ -3,7 +3,7 @@ using Pushboard.FcmEmulator.Model;
 
 namespace Pushboard.FcmEmulator.Apis;
 
-public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0);
+public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, bool UnknownProject = false);
 
 // Test-only controls: fault injection and inspection of what the emulator received.
 public static class EmulatorControlApi
@@ -66,7 +66,7 @@ public static class EmulatorControlApi
             return Results.ValidationProblem(errors);
         }
 
-        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs);
+        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.UnknownProject);
         return Results.NoContent();
     }
 

@@ -18,6 +18,9 @@ public static class FcmErrors
 
     public static IResult Unregistered() => Error(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.");
 
+    // What FCM answers for a project id it does not know: a 404 like UNREGISTERED's, but without its error code.
+    public static IResult ProjectNotFound() => Error(404, "NOT_FOUND", null, "Requested entity was not found.");
+
     public static IResult SenderIdMismatch() => Error(403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH", "SenderId mismatch");
 
     public static IResult ThirdPartyAuthError() =>

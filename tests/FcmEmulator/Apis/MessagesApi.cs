@@ -45,7 +45,7 @@ public static class MessagesApi
 
         var failure = MessageValidation.Validate(message, out var target);
         var receivedAt = time.GetUtcNow();
-        var outcome = Decide(failure, target, faults.Roll());
+        var outcome = profile.UnknownProject ? "NOT_FOUND" : Decide(failure, target, faults.Roll());
         attempts.Add(new SendAttempt(target.Token, target.Topic, receivedAt, outcome, context.Request.Protocol));
 
         switch (outcome)
@@ -68,6 +68,7 @@ public static class MessagesApi
                     "UNREGISTERED" => FcmErrors.Unregistered(),
                     "SENDER_ID_MISMATCH" => FcmErrors.SenderIdMismatch(),
                     "THIRD_PARTY_AUTH_ERROR" => FcmErrors.ThirdPartyAuthError(),
+                    "NOT_FOUND" => FcmErrors.ProjectNotFound(),
                     _ when failure is not null => FcmErrors.InvalidPayload(failure.Field, failure.Description),
                     _ => FcmErrors.InvalidToken(),
                 };

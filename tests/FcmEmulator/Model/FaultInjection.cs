@@ -1,8 +1,9 @@
 namespace Pushboard.FcmEmulator.Model;
 
-public sealed record FaultProfile(double Rate429, double Rate503, int RetryAfterSeconds, int LatencyMs)
+// UnknownProject: every send answers as FCM does for a project id it does not know (a misconfigured sender).
+public sealed record FaultProfile(double Rate429, double Rate503, int RetryAfterSeconds, int LatencyMs, bool UnknownProject)
 {
-    public static readonly FaultProfile None = new(0, 0, 0, 0);
+    public static readonly FaultProfile None = new(0, 0, 0, 0, false);
 }
 
 public enum InjectedFault
