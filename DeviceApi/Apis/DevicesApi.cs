@@ -1,27 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
+using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Pushboard.DeviceApi.Apis;
 
 public static class DevicesApi
 {
-    private const string AnyContentType = "*/*";
-
     public static IEndpointRouteBuilder MapDeviceApi(this IEndpointRouteBuilder app)
     {
-        var devices = app.MapGroup("/api/devices").WithTags("Devices");
-        // Routing answers a body of another Content-Type with 415 before authentication runs. Accepting any type there
-        // leaves the 415 to the JSON body binding, after the key was checked: API.md's order is 401, 403, then 415.
-        ((IEndpointConventionBuilder)devices).Finally(endpoint =>
-        {
-            if (endpoint.Metadata.OfType<IAcceptsMetadata>().LastOrDefault() is { } accepts)
-            {
-                endpoint.Metadata.Add(new AcceptsMetadata([.. accepts.ContentTypes, AnyContentType], accepts.RequestType, accepts.IsOptional));
-            }
-        });
+        var devices = app.MapGroup("/api/devices").WithTags("Devices").ChecksContentTypeAfterAuthorization();
 
         devices.MapPut("/{deviceId}", RegisterDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)

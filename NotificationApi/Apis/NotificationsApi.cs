@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Pushboard.Contracts;
 using Pushboard.NotificationApi.Model;
 using Pushboard.NotificationApi.Services;
+using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
 
 namespace Pushboard.NotificationApi.Apis;
@@ -17,7 +18,7 @@ public static class NotificationsApi
 
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyPolicies.Admin);
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyPolicies.Admin).ChecksContentTypeAfterAuthorization();
 
         var notifications = api.MapGroup("/notifications").WithTags("Notifications");
         notifications.MapPost("/", SendNotification)

@@ -22,15 +22,16 @@ public sealed partial class ContractTests(ReliabilityAppFixture fixture)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (health.StatusCode, alive.StatusCode));
     }
 
-    [Fact]
-    public async Task DeviceApi_checks_the_key_before_the_content_type()
+    [Theory]
+    [InlineData("deviceapi", "PUT", "/api/devices/order-check")]
+    [InlineData("notificationapi", "POST", "/api/notifications")]
+    public async Task The_key_is_checked_before_the_content_type(string service, string method, string path)
     {
-        var path = $"/api/devices/{PushboardClient.Unique("order")}";
-        using var noKey = fixture.CreateClient("deviceapi");
-        using var appKey = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        using var noKey = fixture.CreateClient(service);
+        using var withKey = fixture.CreateAdminClient(service);
 
-        using var unauthenticated = await noKey.PutAsync(path, new StringContent("fcmToken=x", Encoding.UTF8, "text/plain"));
-        using var unsupported = await appKey.PutAsync(path, new StringContent("fcmToken=x", Encoding.UTF8, "text/plain"));
+        using var unauthenticated = await noKey.SendAsync(PlainText(method, path));
+        using var unsupported = await withKey.SendAsync(PlainText(method, path));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
@@ -81,6 +82,9 @@ public sealed partial class ContractTests(ReliabilityAppFixture fixture)
         Assert.DoesNotContain("secure", AuthCookie(overHttp), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", AuthCookie(overHttps), StringComparison.OrdinalIgnoreCase);
     }
+
+    private static HttpRequestMessage PlainText(string method, string path) =>
+        new(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "text/plain") };
 
     private HttpClient NewWebClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
