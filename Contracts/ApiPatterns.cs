@@ -1,13 +1,55 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Pushboard.Contracts;
 
-// The shapes API.md gives a device id and an FCM topic name (\z: a trailing newline does not pass).
+// The shapes API.md gives a device id, an FCM topic name and a user id, and the size of a device query
+// (\z: a trailing newline does not pass).
 public static partial class ApiPatterns
 {
+    public const int MaxUserIdCharacters = 256;
+
+    // Device ids per POST /api/devices/query.
+    public const int MaxQueryIds = 1000;
+
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     public static partial Regex DeviceId();
 
     [GeneratedRegex(@"^[a-zA-Z0-9-_.~%]{1,900}\z")]
     public static partial Regex Topic();
+
+    // 1–256 characters (Unicode scalar values, so e-mail addresses and non-Latin ids count as people read them), none a
+    // control character.
+    public static bool IsUserId(string value)
+    {
+        if (value.Length == 0 || !IsWellFormed(value) || value.Any(char.IsControl))
+        {
+            return false;
+        }
+
+        var characters = 0;
+        foreach (var _ in value.EnumerateRunes())
+        {
+            characters++;
+        }
+
+        return characters <= MaxUserIdCharacters;
+    }
+
+    // Rejects lone surrogates, which have no UTF-8 form and cannot be stored.
+    public static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (Rune.DecodeFromUtf16(value.AsSpan(i), out _, out var consumed) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            i += consumed - 1;
+        }
+
+        return true;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
@@ -10,7 +9,7 @@ public static class DeviceValidation
 {
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 50;
-    public const int MaxQueryIds = 1000;
+    public const int MaxQueryIds = ApiPatterns.MaxQueryIds;
 
     public static Dictionary<string, string[]> ValidateDeviceId(string deviceId)
     {
@@ -33,7 +32,7 @@ public static class DeviceValidation
             errors["platform"] = ["platform must be android, ios or web."];
         }
 
-        if (request.UserId is not null && !IsUserId(request.UserId))
+        if (request.UserId is not null && !ApiPatterns.IsUserId(request.UserId))
         {
             errors["userId"] = ["userId must be 1-256 characters without control characters."];
         }
@@ -58,7 +57,7 @@ public static class DeviceValidation
             NullIfEmpty(query.UserId), NullIfEmpty(query.Platform), NullIfEmpty(query.Status),
             NullIfEmpty(query.Stale), NullIfEmpty(query.After), NullIfEmpty(query.Limit));
         var errors = new Dictionary<string, string[]>();
-        if (query.UserId is not null && !IsUserId(query.UserId))
+        if (query.UserId is not null && !ApiPatterns.IsUserId(query.UserId))
         {
             errors["userId"] = ["userId must be 1-256 characters without control characters."];
         }
@@ -144,7 +143,7 @@ public static class DeviceValidation
         {
             errors["fcmToken"] = ["fcmToken is required."];
         }
-        else if (token.Length is 0 or > 4096 || !IsWellFormed(token) || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        else if (token.Length is 0 or > 4096 || !ApiPatterns.IsWellFormed(token) || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             errors["fcmToken"] = ["fcmToken must be 1-4096 characters without whitespace."];
         }
@@ -152,41 +151,9 @@ public static class DeviceValidation
 
     private static void CheckShortText(string field, string? value, Dictionary<string, string[]> errors)
     {
-        if (value is not null && (value.Length > 64 || !IsWellFormed(value) || value.Any(char.IsControl)))
+        if (value is not null && (value.Length > 64 || !ApiPatterns.IsWellFormed(value) || value.Any(char.IsControl)))
         {
             errors[field] = [$"{field} must be at most 64 characters without control characters."];
         }
-    }
-
-    private static bool IsUserId(string value)
-    {
-        if (value.Length == 0 || !IsWellFormed(value) || value.Any(char.IsControl))
-        {
-            return false;
-        }
-
-        var characters = 0;
-        foreach (var _ in value.EnumerateRunes())
-        {
-            characters++;
-        }
-
-        return characters <= 256;
-    }
-
-    // Rejects lone surrogates, which have no UTF-8 form and cannot be stored.
-    private static bool IsWellFormed(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (Rune.DecodeFromUtf16(value.AsSpan(i), out _, out var consumed) != System.Buffers.OperationStatus.Done)
-            {
-                return false;
-            }
-
-            i += consumed - 1;
-        }
-
-        return true;
     }
 }

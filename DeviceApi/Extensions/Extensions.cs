@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
@@ -14,8 +15,6 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class ApplicationServicesExtensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // EF Core owns the schema (migrations) and the background jobs. The request paths run single SQL statements
@@ -54,7 +53,7 @@ public static class ApplicationServicesExtensions
         builder.AddApiKeyAuthentication();
 
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
-        services.AddApiProblemDetails(MaxRequestBodyBytes);
+        services.AddApiProblemDetails(BodyLimits.DeviceApi);
         services.AddOpenApi();
     }
 

@@ -107,7 +107,7 @@ public static class NotificationValidation
             }
         }
 
-        if (target.UserId is { } userId && (userId.Length is 0 or > NotificationRules.MaxUserIdLength || userId.Any(char.IsControl)))
+        if (target.UserId is { } userId && !ApiPatterns.IsUserId(userId))
         {
             add("target.userId", NotificationRules.UserIdShape);
         }

@@ -49,7 +49,7 @@ public static class NotificationsApi
         catch (BadHttpRequestException exception)
         {
             return TypedResults.Problem(statusCode: exception.StatusCode, detail: exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? $"The request body exceeds {BodyLimits.NotificationApi / 1024} KB."
+                ? $"The request body exceeds {BodyLimits.NotificationApi / (1024 * 1024)} MiB."
                 : "The request body could not be read.");
         }
 

@@ -24,7 +24,10 @@ public static class ApplicationServicesExtensions
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.Configure<SendingOptions>(builder.Configuration.GetSection(SendingOptions.Section));
+        services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section)
+            .Validate(sending => sending.LeaseDuration > TimeSpan.Zero && sending.StalledAfter > sending.LeaseDuration,
+                "Sending:LeaseDuration must be positive and shorter than Sending:StalledAfter.")
+            .ValidateOnStart();
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
         services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
         services.AddScoped<NotificationQueries>();

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Infrastructure;
@@ -41,21 +40,21 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .ToListAsync(cancellationToken);
 
     // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
-    // to leaseId until leaseExpiresAt: a delivery is sent by one sender at a time. Deliveries another sender holds are
-    // passed over; the caller learns of them from AnyPendingAsync.
+    // to leaseId for leaseDuration: a delivery is sent by one sender at a time. Deliveries another sender holds are
+    // passed over; the caller learns of them from AnyPendingAsync. Lease times are the database's clock, not a replica's.
     public async Task<List<PendingDelivery>> LeasePendingAsync(
-        Guid notificationId, long afterId, long lastId, int size, Guid leaseId, DateTime leaseExpiresAt, CancellationToken cancellationToken)
+        Guid notificationId, long afterId, long lastId, int size, Guid leaseId, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         var page = await db.Database.SqlQueryRaw<PendingDelivery>(
             """
             WITH page AS (
                 SELECT id FROM deliveries
                 WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < @now)
+                    AND (lease_expires_at IS NULL OR lease_expires_at < now())
                 ORDER BY id
                 LIMIT @size
                 FOR UPDATE SKIP LOCKED)
-            UPDATE deliveries d SET lease_id = @lease, lease_expires_at = @expires
+            UPDATE deliveries d SET lease_id = @lease, lease_expires_at = now() + @duration
             FROM page
             WHERE d.id = page.id
             RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token"
@@ -63,20 +62,39 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             new NpgsqlParameter("notification", notificationId),
             new NpgsqlParameter("after", afterId),
             new NpgsqlParameter("last", lastId),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
             new NpgsqlParameter("size", size),
             new NpgsqlParameter("lease", leaseId),
-            new NpgsqlParameter("expires", leaseExpiresAt))
+            new NpgsqlParameter("duration", leaseDuration))
             .ToListAsync(cancellationToken);
         page.Sort((a, b) => a.Id.CompareTo(b.Id));
         return page;
     }
 
-    // Extends a lease over the deliveries of deliveryIds that it still holds and that are still pending.
-    public Task RenewLeaseAsync(Guid leaseId, long[] deliveryIds, DateTime leaseExpiresAt, CancellationToken cancellationToken) =>
+    // Extends a lease over those of deliveryIds that it still holds and that are still pending. False when another
+    // sender holds one of them: this lease ran out and was taken over, so its holder must stop sending.
+    public async Task<bool> RenewLeaseAsync(Guid leaseId, long[] deliveryIds, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        var takenOver = await db.Database.SqlQueryRaw<int>(
+            """
+            WITH renewed AS (
+                UPDATE deliveries SET lease_expires_at = now() + @duration
+                WHERE id = ANY(@ids) AND lease_id = @lease AND status = 'pending'
+                RETURNING id)
+            SELECT count(*)::int AS "Value" FROM deliveries
+            WHERE id = ANY(@ids) AND status = 'pending' AND lease_id IS DISTINCT FROM @lease AND lease_expires_at > now()
+            """,
+            new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveryIds },
+            new NpgsqlParameter("lease", leaseId),
+            new NpgsqlParameter("duration", leaseDuration))
+            .SingleAsync(cancellationToken);
+        return takenOver == 0;
+    }
+
+    // Lets go of what a sender leased and did not send (it is stopping, or its lease was lost).
+    public Task ReleaseLeaseAsync(Guid leaseId, long[] deliveryIds, CancellationToken cancellationToken) =>
         db.Deliveries
             .Where(d => deliveryIds.Contains(d.Id) && d.LeaseId == leaseId && d.Status == DeliveryStatus.Pending)
-            .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseExpiresAt, leaseExpiresAt), cancellationToken);
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseId, (Guid?)null).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null), cancellationToken);
 
     // Whether any delivery of the range is still pending: left for a later pass, or held by another sender.
     public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
@@ -91,8 +109,9 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
     // left pending may be taken by the next pass at once), and moves the notification's counts by the rows that changed,
-    // in the same statement.
-    public Task RecordAsync(Guid notificationId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+    // in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
+    // pending only while leaseId still holds it, so that it never ends another sender's lease.
+    public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
             """
             WITH recorded AS (
@@ -100,7 +119,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
                     lease_id = NULL, lease_expires_at = NULL
                 FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
-                WHERE d.id = r.id AND d.status = 'pending'
+                WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
                 RETURNING d.status)
             INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
             SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
@@ -111,6 +130,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             """,
             [
                 new NpgsqlParameter("notification", notificationId),
+                new NpgsqlParameter("lease", leaseId),
                 CountShard(),
                 new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
                 new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },

@@ -37,7 +37,8 @@ public sealed class DeviceDirectory(HttpClient http)
 
     public async Task<List<DeviceRecord>> FindAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
-        // Serialized first, so the body goes with a Content-Length: chunked, its framing would count against the limit too.
+        // Serialized first, so that the body goes with a Content-Length: sent chunked, a 65,523-byte query was refused as
+        // over DeviceApi's 65,536-byte limit (seen in SendingOnceTests).
         using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new DeviceQuery(deviceIds), JsonSerializerOptions.Web));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync("/api/devices/query", body, cancellationToken);
@@ -46,7 +47,7 @@ public sealed class DeviceDirectory(HttpClient http)
         return result?.Items ?? [];
     }
 
-    // Splits ids into FindAsync calls whose bodies stay within DeviceApi's body limit.
+    // Splits ids into FindAsync calls whose bodies stay within DeviceApi's body limit and id count.
     public static IEnumerable<List<string>> QueryChunks(IEnumerable<string> deviceIds)
     {
         var chunk = new List<string>();
@@ -54,7 +55,7 @@ public sealed class DeviceDirectory(HttpClient http)
         foreach (var id in deviceIds)
         {
             var idBytes = Encoding.UTF8.GetByteCount(id) + QueryBytesPerId;
-            if (chunk.Count > 0 && bytes + idBytes > BodyLimits.DeviceApi)
+            if (chunk.Count > 0 && (bytes + idBytes > BodyLimits.DeviceApi || chunk.Count == ApiPatterns.MaxQueryIds))
             {
                 yield return chunk;
                 chunk = [];
@@ -71,13 +72,13 @@ public sealed class DeviceDirectory(HttpClient http)
         }
     }
 
-    // A client error that asking again cannot change ends the resolution; anything else (DeviceApi down, 5xx, 429,
-    // our own key refused while configuration is being fixed) is retried with the work item.
+    // An answer about the request itself, which asking again cannot change, ends the resolution; anything else (DeviceApi
+    // down, 5xx, 429, our key refused or a 404 while configuration or a deployment is being fixed) is retried with the
+    // work item.
     private static void EnsureSuccess(HttpResponseMessage response, string call)
     {
-        if (response.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
-            and not HttpStatusCode.Unauthorized and not HttpStatusCode.Forbidden
-            and not HttpStatusCode.RequestTimeout and not HttpStatusCode.TooManyRequests)
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestUriTooLong
+            or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity)
         {
             throw new DeviceApiRefusedException(response.StatusCode, call);
         }

@@ -12,8 +12,6 @@ public sealed partial class NotificationWorker(
     IOptions<SendingOptions> options,
     ILogger<NotificationWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,7 +26,7 @@ public sealed partial class NotificationWorker(
             catch (RedisException exception)
             {
                 LogQueueUnavailable(exception.Message);
-                await Task.Delay(ErrorPause, stoppingToken);
+                await Task.Delay(options.Value.ErrorPause, stoppingToken);
             }
         }
 
@@ -44,7 +42,7 @@ public sealed partial class NotificationWorker(
                 var entries = await queue.ReadAsync(_consumer, options.Value.ClaimIdle, 1);
                 if (entries.Count == 0)
                 {
-                    await Task.Delay(IdlePoll, stoppingToken);
+                    await Task.Delay(options.Value.IdlePoll, stoppingToken);
                     continue;
                 }
 
@@ -63,7 +61,7 @@ public sealed partial class NotificationWorker(
             catch (Exception exception)
             {
                 LogWorkFailed(exception);
-                await Task.Delay(ErrorPause, stoppingToken);
+                await Task.Delay(options.Value.ErrorPause, stoppingToken);
             }
         }
     }

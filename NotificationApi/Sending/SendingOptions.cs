@@ -7,6 +7,11 @@ public sealed class SendingOptions
     // Work loops per process, each taking one work item at a time.
     public int Workers { get; set; } = 8;
 
+    // How long a work loop waits before asking the queue again when it was empty, and after an error.
+    public TimeSpan IdlePoll { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan ErrorPause { get; set; } = TimeSpan.FromSeconds(1);
+
     // Sends in flight per work item; a crash re-sends at most this many deliveries per work loop.
     public int Concurrency { get; set; } = 100;
 

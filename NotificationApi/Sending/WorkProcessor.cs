@@ -148,43 +148,66 @@ public sealed partial class WorkProcessor(
     {
         var settings = options.Value;
         var afterId = firstId - 1;
-        while (true)
+        while (!cancellationToken.IsCancellationRequested)
         {
             var leaseId = Guid.CreateVersion7();
             var page = await deliveries.LeasePendingAsync(
-                notification.Id, afterId, lastId, settings.PageSize, leaseId, leases.NextExpiry(), cancellationToken);
+                notification.Id, afterId, lastId, settings.PageSize, leaseId, settings.LeaseDuration, cancellationToken);
             if (page.Count == 0)
             {
                 break;
             }
 
             afterId = page[^1].Id;
-            using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var keeping = leases.KeepAsync(notification.Id, leaseId, [.. page.Select(d => d.Id)], holding.Token);
-            try
-            {
-                foreach (var chunk in page.Chunk(settings.Concurrency))
-                {
-                    var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(notification.MessageJson, delivery, cancellationToken)));
-                    await deliveries.RecordAsync(notification.Id, results, cancellationToken);
-                    foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
-                    {
-                        metrics.Delivered(result.Status);
-                    }
-                }
-            }
-            finally
-            {
-                await holding.CancelAsync();
-                await keeping;
-            }
+            await SendPageAsync(notification, leaseId, page, cancellationToken);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
         return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
     }
 
+    private async Task SendPageAsync(Notification notification, Guid leaseId, List<PendingDelivery> page, CancellationToken cancellationToken)
+    {
+        long[] ids = [.. page.Select(d => d.Id)];
+        using var lost = new CancellationTokenSource();
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost.Token);
+        using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var keeping = leases.KeepAsync(notification.Id, leaseId, ids, lost, holding.Token);
+        var sent = 0;
+        try
+        {
+            foreach (var chunk in page.Chunk(options.Value.Concurrency))
+            {
+                if (sending.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(notification.MessageJson, delivery, sending.Token)));
+                // What FCM answered is recorded even while the service stops: otherwise it would be sent again.
+                await deliveries.RecordAsync(notification.Id, leaseId, results, CancellationToken.None);
+                sent += chunk.Length;
+                foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
+                {
+                    metrics.Delivered(result.Status);
+                }
+            }
+        }
+        finally
+        {
+            await holding.CancelAsync();
+            await keeping;
+        }
+
+        if (sent < page.Count)
+        {
+            await deliveries.ReleaseLeaseAsync(leaseId, ids[sent..], CancellationToken.None);
+        }
+    }
+
     // One delivery's fault stays its own: the outcomes of the others of its chunk are recorded whatever happens here.
+    // A send cancelled (the service stops, or the lease was lost) stays pending.
     private async Task<DeliveryResult> SendOneAsync(string messageJson, PendingDelivery delivery, CancellationToken cancellationToken)
     {
         try
@@ -196,7 +219,7 @@ public sealed partial class WorkProcessor(
                 {
                     await deadTokens.PublishAsync(deviceId, token, outcome.ErrorCode!);
                 }
-                catch (RedisException exception)
+                catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
                 {
                     // DeviceApi must learn of it: the delivery stays pending, and the next pass asks FCM (and tells) again.
                     LogDeadTokenUnpublished(deviceId, exception);
@@ -216,7 +239,11 @@ public sealed partial class WorkProcessor(
 
             return DeliverySender.ToResult(delivery.Id, outcome, attempts);
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new DeliveryResult(delivery.Id, DeliveryStatus.Pending, null, null, 0);
+        }
+        catch (Exception exception)
         {
             LogSendFailed(delivery.Id, exception);
             return new DeliveryResult(delivery.Id, DeliveryStatus.Pending, null, DeliveryErrors.SendError, 1);

@@ -48,10 +48,10 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
             await AddAsync(ResolveItem(notificationId, traceParent));
             return true;
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            // Unreachable, timing out, or refusing the write (OOM, READONLY, MISCONF): the notification is stored, so the
-            // deferred path queues it later.
+            // Unreachable, timing out (a TimeoutException, not a RedisException), or refusing the write (OOM, READONLY,
+            // MISCONF): the notification is stored, so the deferred path queues it later.
             return false;
         }
     }

@@ -34,7 +34,7 @@ public sealed class ComposeModel
             case "deviceIds" when DeviceIds.Any(id => !ApiPatterns.DeviceId().IsMatch(id)):
                 errors["target.deviceIds"] = [NotificationRules.DeviceIdShape];
                 break;
-            case "userId" when string.IsNullOrWhiteSpace(TargetValue):
+            case "userId" when TargetValue is null || !ApiPatterns.IsUserId(TargetValue):
                 errors["target.userId"] = [NotificationRules.UserIdShape];
                 break;
             case "topic" when TargetValue is null || !ApiPatterns.Topic().IsMatch(TargetValue):

@@ -52,8 +52,7 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
     {
         async Task<long> CountAsync(string database, string table)
         {
-            await using var connection = new NpgsqlConnection(await fixture.ConnectionStringOf(database));
-            await connection.OpenAsync();
+            await using var connection = await fixture.OpenDatabaseAsync(database);
             await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
             return (long)(await count.ExecuteScalarAsync())!;
         }

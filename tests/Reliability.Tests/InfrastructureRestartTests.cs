@@ -114,9 +114,8 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
 
         var acknowledged = all.Where(a => a.Status == HttpStatusCode.Created).ToDictionary(a => a.DeviceId, a => a.Token);
         var stored = new Dictionary<string, string>();
-        await using (var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb")))
+        await using (var connection = await fixture.OpenDatabaseAsync("devicesdb"))
         {
-            await connection.OpenAsync();
             await using var query = new NpgsqlCommand("SELECT device_id, fcm_token FROM devices WHERE device_id LIKE $1", connection);
             query.Parameters.Add(new NpgsqlParameter { Value = run + "-%" });
             await using var reader = await query.ExecuteReaderAsync();

@@ -27,11 +27,12 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
                 .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
         }
 
-        // The stalled-notification sweeper looks every second and takes a notification over after 3 s without progress,
-        // so that a takeover happens while a holder is still working (SendingOnceTests) and lost work comes back fast.
+        // Lost work comes back within seconds (the sweeper looks every second, after 3 s without progress), and a delivery
+        // lease lasts 2 s, so that a holder waiting out a long Retry-After lives on renewals (SendingOnceTests).
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
             .WithEnvironment("Sending__StalledAfter", "00:00:03")
-            .WithEnvironment("Sending__SweepInterval", "00:00:01");
+            .WithEnvironment("Sending__SweepInterval", "00:00:01")
+            .WithEnvironment("Sending__LeaseDuration", "00:00:02");
     }
 
     public override async Task DisposeAsync()

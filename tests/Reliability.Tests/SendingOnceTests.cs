@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Pushboard.Tests;
 using StackExchange.Redis;
 
@@ -54,6 +55,8 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
         await using var redis = await ConnectRedisAsync();
         var database = redis.GetDatabase();
         // device-events as a plain string: every XADD to it fails (WRONGTYPE), as a publish does while Redis refuses writes.
+        // Deleting the stream also drops DeviceApi's group on it; the consumer makes it again (the collection runs one test
+        // at a time, so no other test's event is lost).
         await database.KeyDeleteAsync("device-events");
         await database.StringSetAsync("device-events", "not a stream");
         string id;
@@ -61,7 +64,6 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
         {
             id = (await _pushboard.SendAsync(new { target = new { deviceIds = good.Select(d => d.Id).Append(dead).ToList() }, data = new { a = "b" } }))["id"].Text();
             await _pushboard.WaitUntilSentAsync(id, 5, within: TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2));
         }
         finally
         {
@@ -79,7 +81,7 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
     }
 
     [Fact]
-    public async Task A_sweeper_takeover_while_the_holder_waits_out_a_429_storm_sends_no_token_twice()
+    public async Task A_second_sender_of_the_same_range_while_the_holder_waits_out_a_429_storm_sends_no_token_twice()
     {
         var tokens = new List<string>();
         var deviceIds = new List<string>();
@@ -90,13 +92,18 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
             await _pushboard.RegisterAsync(deviceIds[^1], tokens[^1]);
         }
 
-        // Retry-After (5 s) above the sweeper's stall time (3 s): the holder records nothing while it waits.
+        // Retry-After (5 s) above the sweeper's stall time (3 s) and the lease (2 s): the holder records nothing while it
+        // waits, and holds its deliveries only by renewing the lease.
         (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate429 = 1.0, retryAfterSeconds = 5 })).EnsureSuccessStatusCode();
         string id;
         try
         {
             id = (await _pushboard.SendAsync(new { target = new { deviceIds }, notification = new { title = "once" } }))["id"].Text();
-            await Task.Delay(TimeSpan.FromSeconds(12));
+            await _pushboard.WaitUntilStatusAsync(id, "sending", within: TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            // What the sweeper or an XAUTOCLAIM hands another worker: a send item for the range the holder is working on.
+            await QueueSendItemAsync(id);
+            await Task.Delay(TimeSpan.FromSeconds(9));
         }
         finally
         {
@@ -105,7 +112,7 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
 
         var done = await _pushboard.WaitUntilFinishedAsync(id, within: TimeSpan.FromMinutes(2));
         Assert.Equal(30, PushboardClient.Count(done, "sent"));
-        // Sweeps that came while the holder still worked may send nothing; give them time to try.
+        // The second sender's item comes back after ClaimIdle if it found the deliveries held; give it time to try.
         await Task.Delay(TimeSpan.FromSeconds(5));
         var received = new Dictionary<string, int>();
         foreach (var token in tokens)
@@ -114,6 +121,23 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
         }
 
         Assert.True(received.Values.All(count => count == 1), "messages per token: " + string.Join(", ", received.Values));
+    }
+
+    [Fact]
+    public async Task A_notification_stored_while_Redis_times_out_is_accepted_with_202_and_sent_later()
+    {
+        var (device, token) = (PushboardClient.Unique("timeout"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+        await using var redis = await ConnectRedisAsync();
+        // Longer than the Redis client's 5 s timeout: the enqueue times out.
+        await redis.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", "8000", "WRITE");
+
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications", new { target = new { deviceIds = new[] { device } }, data = new { a = "timeout" } });
+
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var done = await _pushboard.WaitUntilFinishedAsync((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text(), within: TimeSpan.FromMinutes(1));
+        Assert.Equal(1, PushboardClient.Count(done, "sent"));
+        Assert.Single(await _pushboard.ReceivedAsync(token));
     }
 
     [Fact]
@@ -164,6 +188,19 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
         Assert.Equal((1, 0), (PushboardClient.Count(done, "failed"), PushboardClient.Count(done, "invalidToken")));
         await _pushboard.InvalidationsAppliedAsync();
         Assert.Equal("active", (await _pushboard.DeviceAsync(device))["status"].Text());
+    }
+
+    private async Task QueueSendItemAsync(string notificationId)
+    {
+        await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var range = new NpgsqlCommand("SELECT min(id), max(id) FROM deliveries WHERE notification_id = $1", connection);
+        range.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(notificationId) });
+        await using var reader = await range.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (first, last) = (reader.GetInt64(0), reader.GetInt64(1));
+        await using var redis = await ConnectRedisAsync();
+        await redis.GetDatabase().StreamAddAsync("notifications:work",
+            [new("kind", "Send"), new("notification", notificationId), new("first", first), new("last", last), new("traceparent", "")]);
     }
 
     private async Task<ConnectionMultiplexer> ConnectRedisAsync() =>

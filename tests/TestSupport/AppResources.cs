@@ -46,11 +46,19 @@ public static class AppResources
         }
     }
 
+    // A connection of its own, outside the pool: tests kill and restart postgres, which leaves pooled connections dead.
+    public static async Task<NpgsqlConnection> OpenDatabaseAsync(this PushboardAppFixture fixture, string database)
+    {
+        var unpooled = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOf(database)) { Pooling = false };
+        var connection = new NpgsqlConnection(unpooled.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     // Devices "{prefix}-000001"… with tokens "{prefix}-token-1"…, active, of the user if one is given; returns the tokens.
     public static async Task<List<string>> SeedDevicesAsync(this PushboardAppFixture fixture, string prefix, int count, string? userId = null)
     {
-        await using var connection = new NpgsqlConnection(await fixture.ConnectionStringOf("devicesdb"));
-        await connection.OpenAsync();
+        await using var connection = await fixture.OpenDatabaseAsync("devicesdb");
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO devices (device_id, fcm_token, platform, user_id, status, created_at, updated_at, token_updated_at, last_seen_at)

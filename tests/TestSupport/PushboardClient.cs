@@ -38,6 +38,9 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
     public Task<JsonObject> WaitUntilFinishedAsync(string id, TimeSpan? within = null) =>
         PollAsync(id, notification => (string?)notification["status"] is "completed" or "failed", within ?? CompletionTimeout, 250);
 
+    public Task<JsonObject> WaitUntilStatusAsync(string id, string status, TimeSpan within) =>
+        PollAsync(id, notification => (string?)notification["status"] == status, within, 100);
+
     // Until the notification counts at least `sent` sent deliveries, e.g. to act in the middle of a broadcast.
     public Task<JsonObject> WaitUntilSentAsync(string id, int sent, TimeSpan within) =>
         PollAsync(id, notification => Count(notification, "sent") >= sent, within, 100);
