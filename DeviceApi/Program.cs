@@ -1,4 +1,5 @@
 using Pushboard.DeviceApi.Apis;
+using Pushboard.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseOversizedBodyRefusal();
 
 if (app.Environment.IsDevelopment())
 {

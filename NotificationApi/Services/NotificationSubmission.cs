@@ -58,9 +58,13 @@ public sealed class NotificationSubmission(
         }
 
         var requestHash = Convert.ToHexString(SHA256.HashData(body));
-        if (idempotencyKey is not null && await FindReplayAsync(idempotencyKey, cancellationToken) is { } earlier)
+        if (idempotencyKey is not null)
         {
-            return await ReplayAsync(earlier, requestHash, cancellationToken);
+            await FreeExpiredKeyAsync(idempotencyKey, cancellationToken);
+            if (await FindReplayAsync(idempotencyKey, cancellationToken) is { } earlier)
+            {
+                return await ReplayAsync(earlier, requestHash, cancellationToken);
+            }
         }
 
         var notification = new Notification
@@ -95,6 +99,15 @@ public sealed class NotificationSubmission(
         earlier.RequestHash == requestHash
             ? new SubmissionResult.Replayed(await queries.ToResponseAsync(earlier, cancellationToken))
             : new SubmissionResult.KeyReused(options.Value.IdempotencyWindow);
+
+    // A key is remembered for the window only: after it, the notification that used it lets go of it, so the unique
+    // index (which cannot hold a time window itself) lets the key make a new notification.
+    private Task FreeExpiredKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        var since = (time.GetUtcNow() - options.Value.IdempotencyWindow).UtcDateTime;
+        return db.Notifications.Where(n => n.IdempotencyKey == key && n.CreatedAt < since)
+            .ExecuteUpdateAsync(n => n.SetProperty(x => x.IdempotencyKey, (string?)null), cancellationToken);
+    }
 
     private async Task<Notification?> FindReplayAsync(string key, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
@@ -33,6 +34,25 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
         await Task.Delay(1000);
         Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_older_than_24_hours_makes_a_new_notification()
+    {
+        var key = PushboardClient.Unique("key");
+        var body = new { target = new { topic = "renewed" }, data = new { a = "b" } };
+        var first = (await (await Post(body, key)).Content.ReadFromJsonAsync<JsonObject>())!["id"].Text();
+        await using (var connection = await fixture.OpenDatabaseAsync("notificationsdb"))
+        {
+            await using var age = new NpgsqlCommand("UPDATE notifications SET created_at = created_at - interval '25 hours' WHERE id = $1", connection);
+            age.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(first) });
+            Assert.Equal(1, await age.ExecuteNonQueryAsync());
+        }
+
+        using var again = await Post(body, key);
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.NotEqual(first, (await again.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text());
     }
 
     [Theory]
