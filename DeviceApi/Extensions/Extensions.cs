@@ -46,6 +46,7 @@ public static class ApplicationServicesExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();
         services.Configure<DeviceExpiryOptions>(builder.Configuration.GetSection(DeviceExpiryOptions.Section));
+        services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
         services.Configure<DeviceEventsOptions>(builder.Configuration.GetSection(DeviceEventsOptions.Section));
         services.AddHostedService<DeviceExpiryService>();
         services.AddHostedService<DeviceInvalidationConsumer>();

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Services;
 
-// Marks active devices not seen for 270 days invalid (`expired`); they keep their token for inspection.
-public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider)
+// Marks active devices not seen for 270 days invalid (`expired`); they keep their token for inspection until they are
+// deleted, Retention:ExpiredDevices later.
+public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider, IOptions<RetentionOptions> retention)
 {
     public Task<int> ExpireInactiveAsync(CancellationToken cancellationToken)
     {
@@ -19,5 +21,27 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider)
                     .SetProperty(device => device.InvalidReason, InvalidReasons.Expired)
                     .SetProperty(device => device.UpdatedAt, now),
                 cancellationToken);
+    }
+
+    // Deletes the devices that expired (updatedAt is when they did) more than Retention:ExpiredDevices ago, a batch per
+    // statement; returns how many.
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        var settings = retention.Value;
+        var cutoff = (timeProvider.GetUtcNow() - settings.ExpiredDevices).UtcDateTime;
+        var deleted = 0;
+        int batch;
+        do
+        {
+            var ids = db.Devices
+                .Where(device => device.Status == DeviceStatuses.Invalid && device.InvalidReason == InvalidReasons.Expired && device.UpdatedAt < cutoff)
+                .Select(device => device.DeviceId)
+                .Take(settings.DeleteBatchSize);
+            batch = await db.Devices.Where(device => ids.Contains(device.DeviceId)).ExecuteDeleteAsync(cancellationToken);
+            deleted += batch;
+        }
+        while (batch == settings.DeleteBatchSize);
+
+        return deleted;
     }
 }

@@ -3,7 +3,7 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Services;
 
-// Runs DeviceExpiry when the service starts and then every DeviceExpiry:Interval.
+// Runs DeviceExpiry (expire, then delete what expired long ago) when the service starts and then every DeviceExpiry:Interval.
 public sealed partial class DeviceExpiryService(
     IServiceScopeFactory scopes,
     TimeProvider timeProvider,
@@ -18,10 +18,17 @@ public sealed partial class DeviceExpiryService(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var expired = await scope.ServiceProvider.GetRequiredService<DeviceExpiry>().ExpireInactiveAsync(stoppingToken);
+                var expiry = scope.ServiceProvider.GetRequiredService<DeviceExpiry>();
+                var expired = await expiry.ExpireInactiveAsync(stoppingToken);
                 if (expired > 0)
                 {
                     LogExpired(logger, expired, TokenLifetime.ExpiredAfter.TotalDays);
+                }
+
+                var deleted = await expiry.DeleteExpiredAsync(stoppingToken);
+                if (deleted > 0)
+                {
+                    LogDeleted(logger, deleted);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -34,6 +41,9 @@ public sealed partial class DeviceExpiryService(
 
     [LoggerMessage(LogLevel.Information, "Marked {Count} devices not seen for {Days} days invalid (expired)")]
     private static partial void LogExpired(ILogger logger, int count, double days);
+
+    [LoggerMessage(LogLevel.Information, "Deleted {Count} devices that expired longer ago than Retention:ExpiredDevices")]
+    private static partial void LogDeleted(ILogger logger, int count);
 
     [LoggerMessage(LogLevel.Error, "Expiring inactive devices failed; retrying at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -38,7 +38,15 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
     public Task ResetIdleAsync(string consumer, RedisValue id) =>
         redis.GetDatabase().StreamClaimIdsOnlyAsync(stream, group, consumer, 0, [id]);
 
-    public Task AcknowledgeAsync(RedisValue id) => redis.GetDatabase().StreamAcknowledgeAsync(stream, group, id);
+    // Done with an entry: it leaves the stream, then the group's pending list, so the stream stays as long as the work in
+    // flight (each stream here has this one group: no other reader needs the entry). Deleted first: should the process
+    // die in between, the next XAUTOCLAIM drops the pending reference to the deleted entry.
+    public async Task AcknowledgeAsync(RedisValue id)
+    {
+        var database = redis.GetDatabase();
+        await database.StreamDeleteAsync(stream, [id]);
+        await database.StreamAcknowledgeAsync(stream, group, id);
+    }
 
     public async Task<long> PendingCountAsync()
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Pushboard.DeviceApi.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
         await SeedAsync(dataSource, alreadyInvalid, "invalid", now.AddDays(-400));
 
         await using var db = new DevicesDbContext(new DbContextOptionsBuilder<DevicesDbContext>().UseNpgsql(dataSource).Options);
-        var count = await new DeviceExpiry(db, clock).ExpireInactiveAsync(CancellationToken.None);
+        var count = await Expiry(db, clock).ExpireInactiveAsync(CancellationToken.None);
 
         Assert.True(count >= 1);
         var devices = await db.Devices.AsNoTracking().Where(d => d.DeviceId == expired || d.DeviceId == recent || d.DeviceId == alreadyInvalid).ToDictionaryAsync(d => d.DeviceId);
@@ -31,19 +32,43 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
         Assert.Equal(("invalid", "unregistered"), (devices[alreadyInvalid].Status, devices[alreadyInvalid].InvalidReason));
 
         clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(1, await new DeviceExpiry(db, clock).ExpireInactiveAsync(CancellationToken.None));
+        Assert.Equal(1, await Expiry(db, clock).ExpireInactiveAsync(CancellationToken.None));
         Assert.Equal("expired", (await db.Devices.AsNoTracking().SingleAsync(d => d.DeviceId == recent)).InvalidReason);
     }
 
-    private static async Task SeedAsync(NpgsqlDataSource dataSource, string id, string status, DateTimeOffset lastSeen)
+    [Fact]
+    public async Task Expired_devices_are_deleted_90_days_after_they_expired_and_no_other_device_is()
+    {
+        var now = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
+        var clock = new FakeTimeProvider(now);
+        var (longExpired, recentlyExpired, longUnregistered) = (TestData.NewId("longexp"), TestData.NewId("newexp"), TestData.NewId("longunreg"));
+        await using var dataSource = await fixture.DevicesDbAsync();
+        await SeedAsync(dataSource, longExpired, "invalid", now.AddDays(-91), "expired");
+        await SeedAsync(dataSource, recentlyExpired, "invalid", now.AddDays(-89), "expired");
+        await SeedAsync(dataSource, longUnregistered, "invalid", now.AddDays(-400));
+
+        await using var db = new DevicesDbContext(new DbContextOptionsBuilder<DevicesDbContext>().UseNpgsql(dataSource).Options);
+        var deleted = await Expiry(db, clock).DeleteExpiredAsync(CancellationToken.None);
+
+        Assert.True(deleted >= 1);
+        var left = await db.Devices.AsNoTracking().Where(d => d.DeviceId == longExpired || d.DeviceId == recentlyExpired || d.DeviceId == longUnregistered)
+            .Select(d => d.DeviceId).ToListAsync();
+        Assert.Equal(new[] { recentlyExpired, longUnregistered }.Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
+    }
+
+    private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock) =>
+        new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = 1 }));
+
+    private static async Task SeedAsync(NpgsqlDataSource dataSource, string id, string status, DateTimeOffset lastSeen, string reason = "unregistered")
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO devices (device_id, fcm_token, platform, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at)
-            VALUES ($1, 'token-' || $1, 'android', $2, CASE WHEN $2 = 'invalid' THEN 'unregistered' END, $3, $3, $3, $3)
+            VALUES ($1, 'token-' || $1, 'android', $2, CASE WHEN $2 = 'invalid' THEN $4 END, $3, $3, $3, $3)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = lastSeen.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -27,12 +27,14 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
                 .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
         }
 
-        // Lost work comes back within seconds (the sweeper looks every second, after 3 s without progress), and a delivery
-        // lease lasts 2 s, so that a holder waiting out a long Retry-After lives on renewals (SendingOnceTests).
+        // Lost work comes back within seconds (the sweeper looks every second, after 8 s without progress), and a delivery
+        // lease lasts 6 s, so that a holder waiting out a long Retry-After lives on renewals (SendingOnceTests). A 2 s
+        // lease was too short for this loaded 2-core machine: a renewal came late, a sweep took the page over, and a
+        // token FCM had accepted but whose chunk was not yet recorded was sent again (FaultTests, one CI-like run).
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
-            .WithEnvironment("Sending__StalledAfter", "00:00:03")
+            .WithEnvironment("Sending__StalledAfter", "00:00:08")
             .WithEnvironment("Sending__SweepInterval", "00:00:01")
-            .WithEnvironment("Sending__LeaseDuration", "00:00:02");
+            .WithEnvironment("Sending__LeaseDuration", "00:00:06");
     }
 
     public override async Task DisposeAsync()

@@ -92,9 +92,9 @@ public sealed class SendingOnceTests(ReliabilityAppFixture fixture) : IDisposabl
             await _pushboard.RegisterAsync(deviceIds[^1], tokens[^1]);
         }
 
-        // Retry-After (5 s) above the sweeper's stall time (3 s) and the lease (2 s): the holder records nothing while it
+        // Retry-After (9 s) above the sweeper's stall time (8 s) and the lease (6 s): the holder records nothing while it
         // waits, and holds its deliveries only by renewing the lease.
-        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate429 = 1.0, retryAfterSeconds = 5 })).EnsureSuccessStatusCode();
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate429 = 1.0, retryAfterSeconds = 9 })).EnsureSuccessStatusCode();
         string id;
         try
         {
