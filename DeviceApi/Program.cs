@@ -1,5 +1,4 @@
 using Pushboard.DeviceApi.Apis;
-using Pushboard.ServiceDefaults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,7 +15,6 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
-app.UseOversizedBodyRefusal();
 
 if (app.Environment.IsDevelopment())
 {

@@ -38,22 +38,6 @@ public sealed partial class ContractTests(ReliabilityAppFixture fixture)
         Assert.Equal("application/problem+json", unsupported.Content.Headers.ContentType?.MediaType);
     }
 
-    [Theory]
-    [InlineData("deviceapi", "PUT", "/api/devices/size-check", 64 * 1024)]
-    [InlineData("notificationapi", "POST", "/api/notifications", 1024 * 1024)]
-    public async Task A_body_over_the_limit_is_413_whatever_its_type(string service, string method, string path, int limit)
-    {
-        using var withKey = fixture.CreateAdminClient(service);
-        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(new byte[limit + 1]) };
-        request.Content.Headers.ContentType = new("text/plain");
-        request.Headers.ExpectContinue = true;
-
-        using var response = await withKey.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
     [Fact]
     public async Task NotificationApi_answers_415_to_a_body_that_is_not_application_json_and_stores_nothing()
     {
