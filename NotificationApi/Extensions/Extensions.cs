@@ -30,6 +30,10 @@ public static class ApplicationServicesExtensions
             .ValidateOnStart();
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
         services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(retention => retention.Interval > TimeSpan.Zero && retention.DeleteBatchSize > 0,
+                "Retention:Interval and Retention:DeleteBatchSize must be positive.")
+            .ValidateOnStart();
         services.AddScoped<NotificationQueries>();
         services.AddScoped<NotificationSubmission>();
         services.AddSingleton<WorkQueue>();
@@ -44,6 +48,8 @@ public static class ApplicationServicesExtensions
         services.AddScoped<WorkProcessor>();
         services.AddHostedService<NotificationWorker>();
         services.AddHostedService<StalledNotificationSweeper>();
+        services.AddScoped<NotificationRetention>();
+        services.AddHostedService<NotificationRetentionService>();
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 

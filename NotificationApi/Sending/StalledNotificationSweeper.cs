@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
+using Pushboard.ServiceDefaults;
 
 namespace Pushboard.NotificationApi.Sending;
 
@@ -13,30 +14,16 @@ public sealed partial class StalledNotificationSweeper(
     WorkQueue queue,
     TimeProvider time,
     IOptions<SendingOptions> options,
-    ILogger<StalledNotificationSweeper> logger) : BackgroundService
+    ILogger<StalledNotificationSweeper> logger) : PeriodicJob(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                LogSweepFailed(exception);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
 
-    private async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var deliveries = scope.ServiceProvider.GetRequiredService<DeliveryStore>();
-        var stalledBefore = (time.GetUtcNow() - options.Value.StalledAfter).UtcDateTime;
+        var stalledBefore = (Time.GetUtcNow() - options.Value.StalledAfter).UtcDateTime;
         var stalled = await db.Notifications.AsNoTracking()
             .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
@@ -55,14 +42,11 @@ public sealed partial class StalledNotificationSweeper(
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)
-                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime), cancellationToken);
             LogRequeued(notification.Id);
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while and is queued again")]
     private partial void LogRequeued(Guid notificationId);
-
-    [LoggerMessage(LogLevel.Error, "Looking for stalled notifications failed")]
-    private partial void LogSweepFailed(Exception exception);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using Npgsql;
 using Pushboard.Tests;
 using StackExchange.Redis;
 
@@ -28,6 +30,43 @@ public sealed class BoundedStateTests(ReliabilityAppFixture fixture) : IDisposab
         {
             await Task.Delay(200, timeout.Token);
         }
+    }
+
+    [Fact]
+    public async Task A_notification_that_ended_longer_ago_than_the_retention_is_deleted_with_its_deliveries()
+    {
+        var prefix = PushboardClient.Unique("retention");
+        await fixture.SeedDevicesAsync(prefix, 30);
+        var devices = Enumerable.Range(1, 30).Select(i => $"{prefix}-{i:D6}").ToArray();
+        var old = (await _pushboard.SendAsync(new { target = new { deviceIds = devices }, data = new { a = "old" } }))["id"].Text();
+        var recent = (await _pushboard.SendAsync(new { target = new { deviceIds = devices }, data = new { a = "recent" } }))["id"].Text();
+        await _pushboard.WaitUntilFinishedAsync(old);
+        await _pushboard.WaitUntilFinishedAsync(recent);
+
+        await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using (var backdate = new NpgsqlCommand("UPDATE notifications SET completed_at = now() - interval '91 days' WHERE id = $1", db))
+        {
+            backdate.Parameters.AddWithValue(Guid.Parse(old));
+            Assert.Equal(1, await backdate.ExecuteNonQueryAsync());
+        }
+
+        using var timeout = new CancellationTokenSource(Patience);
+        while ((await _pushboard.Notifications.GetAsync($"/api/notifications/{old}", timeout.Token)).StatusCode != HttpStatusCode.NotFound)
+        {
+            await Task.Delay(200, timeout.Token);
+        }
+
+        Assert.Equal(0, await RowsAsync(db, "deliveries", old));
+        Assert.Equal(0, await RowsAsync(db, "delivery_counts", old));
+        Assert.Equal(HttpStatusCode.OK, (await _pushboard.Notifications.GetAsync($"/api/notifications/{recent}")).StatusCode);
+        Assert.Equal(30, await RowsAsync(db, "deliveries", recent));
+    }
+
+    private static async Task<long> RowsAsync(NpgsqlConnection db, string table, string notificationId)
+    {
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE notification_id = $1", db);
+        count.Parameters.AddWithValue(Guid.Parse(notificationId));
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     // Entries of the stream that name the notification or the device in any field.

@@ -31,10 +31,14 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
         // lease lasts 6 s, so that a holder waiting out a long Retry-After lives on renewals (SendingOnceTests). A 2 s
         // lease was too short for this loaded 2-core machine: a renewal came late, a sweep took the page over, and a
         // token FCM had accepted but whose chunk was not yet recorded was sent again (FaultTests, one CI-like run).
+        // Retention runs every 2 s and deletes 7 deliveries per statement (its 90 days are kept: BoundedStateTests
+        // backdates what it wants deleted).
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
             .WithEnvironment("Sending__StalledAfter", "00:00:08")
             .WithEnvironment("Sending__SweepInterval", "00:00:01")
-            .WithEnvironment("Sending__LeaseDuration", "00:00:06");
+            .WithEnvironment("Sending__LeaseDuration", "00:00:06")
+            .WithEnvironment("Retention__Interval", "00:00:02")
+            .WithEnvironment("Retention__DeleteBatchSize", "7");
     }
 
     public override async Task DisposeAsync()

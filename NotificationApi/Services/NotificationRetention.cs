@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pushboard.NotificationApi.Infrastructure;
+
+namespace Pushboard.NotificationApi.Services;
+
+// Deletes the notifications that ended longer ago than Retention:Notifications, with their deliveries and counts.
+// Batched deletes rather than time partitions (docs/notificationapi.md#retention): the deliveries of one notification
+// are one range of the (notification_id, id) index, so a batch is an index range scan that locks only its own rows.
+public sealed class NotificationRetention(NotificationsDbContext db, TimeProvider time, IOptions<RetentionOptions> options)
+{
+    // Notifications looked up per round; each is deleted on its own.
+    private const int NotificationsPerRound = 100;
+
+    // Returns how many notifications were deleted.
+    public async Task<int> DeleteEndedAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var cutoff = (time.GetUtcNow() - settings.Notifications).UtcDateTime;
+        var deleted = 0;
+        List<Guid> ended;
+        do
+        {
+            ended = await db.Notifications.AsNoTracking()
+                .Where(n => n.CompletedAt < cutoff)
+                .OrderBy(n => n.CompletedAt)
+                .Select(n => n.Id)
+                .Take(NotificationsPerRound)
+                .ToListAsync(cancellationToken);
+            foreach (var notificationId in ended)
+            {
+                await DeleteAsync(notificationId, settings.DeleteBatchSize, cancellationToken);
+                deleted++;
+            }
+        }
+        while (ended.Count == NotificationsPerRound);
+
+        return deleted;
+    }
+
+    // The deliveries first, a batch per statement; the notification and its counts last, in one transaction, so a
+    // deletion cut short by a restart is picked up again by the next run.
+    private async Task DeleteAsync(Guid notificationId, int batchSize, CancellationToken cancellationToken)
+    {
+        int batch;
+        do
+        {
+            var ids = db.Deliveries.Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize);
+            batch = await db.Deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+        }
+        while (batch == batchSize);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.DeliveryCounts.Where(c => c.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);
+        await db.Notifications.Where(n => n.Id == notificationId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
