@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every Pushboard test against real Postgres, Redis, the FCM emulator and Chromium started by the tests,
-# then prints one line: "tests: N passed, N failed".
+# Runs every Pushboard test against real Postgres, Redis, the FCM emulator and Chromium started by the tests, then
+# the short soak run (bench/soak.sh, counted as one test), and prints one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 eng/install-prerequisites.sh test
@@ -32,9 +32,21 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
 done
 
+# The short soak (bench/soak.sh) on the build above: one more test, failed when any of its checks failed.
+echo "== soak (3 minutes)"
+soak_failed=0
+if SOAK_MINUTES=3 SOAK_BROADCAST_DEVICES=20000 SOAK_BUILD=Debug bench/soak.sh; then
+  passed=$((passed + 1))
+else
+  soak_failed=1
+  failed=$((failed + 1))
+  status=1
+fi
+
 if ((failed > 0)); then
   echo "failed tests:"
   python3 eng/failed-tests.py "$results"/*.trx || true
+  if ((soak_failed)); then echo "  bench/soak.sh (short mode)"; fi
 fi
 echo "tests: $passed passed, $failed failed"
 if ((failed > 0 || passed == 0)); then status=1; fi

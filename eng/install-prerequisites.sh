@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pushboard's local mode and tests need, when missing:
-# redis-server (local mode), postgresql-15 (local mode), chromium (browser tests), wrk (benchmarks).
+# redis-server (local mode), postgresql-15 (local mode), chromium (browser tests), wrk (benchmarks), and what the
+# short soak run in test.sh uses (redis-cli, python3, openssl, curl).
 # Usage: eng/install-prerequisites.sh [package-set...]   sets: run (default), test, bench
 set -euo pipefail
 
@@ -16,7 +17,12 @@ for set in "${sets[@]}"; do
     test)
       need redis-server /usr/bin/redis-server redis-server
       need postgres /usr/lib/postgresql/15/bin/postgres postgresql-15
-      need chromium /usr/bin/chromium chromium ;;
+      need chromium /usr/bin/chromium chromium
+      # The short soak run (bench/soak.sh) in test.sh.
+      need redis-cli /usr/bin/redis-cli redis-tools
+      need python3 /usr/bin/python3 python3
+      need openssl /usr/bin/openssl openssl
+      need curl /usr/bin/curl curl ;;
     bench)
       need redis-server /usr/bin/redis-server redis-server
       need postgres /usr/lib/postgresql/15/bin/postgres postgresql-15

@@ -26,6 +26,6 @@ public static class FcmEmulatorExtensions
         builder.Services.AddSingleton<FaultInjection>();
         builder.Services.AddSingleton(new MessageStore(builder.Configuration.GetValue("Emulator:MessageCapacity", 200_000)));
         builder.Services.AddSingleton(new AttemptLog(builder.Configuration.GetValue("Emulator:AttemptCapacity", 200_000)));
-        builder.Services.AddSingleton<SendStatistics>();
+        builder.Services.AddSingleton(new SendStatistics(builder.Configuration.GetValue("Emulator:DuplicateCapacity", 1_000_000)));
     }
 }

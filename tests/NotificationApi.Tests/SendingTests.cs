@@ -174,5 +174,37 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         Assert.False(string.IsNullOrEmpty(done["failureReason"].Text()));
     }
 
+    [Fact]
+    public async Task The_emulator_counts_a_message_sent_again_to_the_same_token_as_a_duplicate_and_not_one_with_another_payload()
+    {
+        var (device, token) = (PushboardClient.Unique("dup"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+
+        await SendAndWaitAsync(new { target = new { deviceIds = new[] { device } }, data = new { order = "1" } });
+        Assert.Equal((1, 0), await AcceptedAndDuplicatesAsync());
+        await SendAndWaitAsync(new { target = new { deviceIds = new[] { device } }, data = new { order = "1" } });
+        Assert.Equal((2, 1), await AcceptedAndDuplicatesAsync());
+        await SendAndWaitAsync(new { target = new { deviceIds = new[] { device } }, data = new { order = "2" } });
+        Assert.Equal((3, 1), await AcceptedAndDuplicatesAsync());
+
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        Assert.Equal((0, 0), await AcceptedAndDuplicatesAsync());
+        await SendAndWaitAsync(new { target = new { deviceIds = new[] { device } }, data = new { order = "1" } });
+        Assert.Equal((1, 0), await AcceptedAndDuplicatesAsync());
+    }
+
+    private async Task SendAndWaitAsync(object request)
+    {
+        var done = await _pushboard.WaitUntilFinishedAsync((await _pushboard.SendAsync(request))["id"].Text());
+        Assert.Equal(1, PushboardClient.Count(done, "sent"));
+    }
+
+    private async Task<(int Accepted, int Duplicates)> AcceptedAndDuplicatesAsync()
+    {
+        var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
+        return ((int)stats["accepted"]!, (int?)stats["duplicates"] ?? 0);
+    }
+
     public void Dispose() => _pushboard.Dispose();
 }

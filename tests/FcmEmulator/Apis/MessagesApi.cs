@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Pushboard.FcmEmulator.Model;
 
@@ -51,7 +52,7 @@ public static class MessagesApi
         switch (outcome)
         {
             case "OK":
-                statistics.Accepted();
+                statistics.Accepted(JsonMarshal.GetRawUtf8Value(message));
                 var name = $"projects/{projectId}/messages/{Interlocked.Increment(ref s_nextMessageId)}";
                 messages.Add(new StoredMessage(name, receivedAt, target.Token, target.Topic, message.GetRawText()));
                 return Results.Text($"{{\"name\":\"{JsonEncodedText.Encode(name)}\"}}", "application/json");

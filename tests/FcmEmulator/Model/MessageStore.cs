@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 
 namespace Pushboard.FcmEmulator.Model;
 
@@ -36,20 +38,59 @@ public sealed class MessageStore(int capacity) : BoundedLog<StoredMessage>(capac
 
 public sealed class AttemptLog(int capacity) : BoundedLog<SendAttempt>(capacity);
 
-public sealed class SendStatistics
+// Counts what messages:send answered. A duplicate is an accepted message whose target and exact payload (the whole
+// message as received) were accepted before: what a sender re-sending a delivery looks like to FCM. The hashes of the
+// last duplicateCapacity accepted messages are remembered, the oldest forgotten first.
+public sealed class SendStatistics(int duplicateCapacity)
 {
+    private readonly Lock _gate = new();
+    private readonly HashSet<UInt128> _seen = [];
+    private readonly Queue<UInt128> _seenOrder = new();
     private long _accepted;
+    private long _duplicates;
     private readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
-    public void Accepted() => Interlocked.Increment(ref _accepted);
+    public void Accepted(ReadOnlySpan<byte> message)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(message, hash);
+        var key = BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        lock (_gate)
+        {
+            _accepted++;
+            if (!_seen.Add(key))
+            {
+                _duplicates++;
+                return;
+            }
+
+            _seenOrder.Enqueue(key);
+            if (_seenOrder.Count > duplicateCapacity)
+            {
+                _seen.Remove(_seenOrder.Dequeue());
+            }
+        }
+    }
 
     public void Rejected(string errorCode) => _rejected.AddOrUpdate(errorCode, 1, (_, count) => count + 1);
 
-    public object Snapshot() => new { accepted = Interlocked.Read(ref _accepted), rejected = _rejected.ToDictionary() };
+    public object Snapshot()
+    {
+        lock (_gate)
+        {
+            return new { accepted = _accepted, duplicates = _duplicates, rejected = _rejected.ToDictionary() };
+        }
+    }
 
     public void Reset()
     {
-        Interlocked.Exchange(ref _accepted, 0);
-        _rejected.Clear();
+        lock (_gate)
+        {
+            _accepted = 0;
+            _duplicates = 0;
+            _seen.Clear();
+            _seenOrder.Clear();
+            _rejected.Clear();
+        }
     }
 }
