@@ -31,8 +31,8 @@ public static class ApplicationServicesExtensions
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
         services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
-            .Validate(retention => retention.Interval > TimeSpan.Zero && retention.DeleteBatchSize > 0,
-                "Retention:Interval and Retention:DeleteBatchSize must be positive.")
+            .Validate(retention => retention.Interval > TimeSpan.Zero && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
+                "Retention:Interval and Retention:DeleteBatchSize must be positive, Retention:BatchPause not negative.")
             .ValidateOnStart();
         services.AddScoped<NotificationQueries>();
         services.AddScoped<NotificationSubmission>();

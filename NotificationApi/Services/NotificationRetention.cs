@@ -29,7 +29,7 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
                 .ToListAsync(cancellationToken);
             foreach (var notificationId in ended)
             {
-                await DeleteAsync(notificationId, settings.DeleteBatchSize, cancellationToken);
+                await DeleteAsync(notificationId, settings, cancellationToken);
                 deleted++;
             }
         }
@@ -40,15 +40,16 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
 
     // The deliveries first, a batch per statement; the notification and its counts last, in one transaction, so a
     // deletion cut short by a restart is picked up again by the next run.
-    private async Task DeleteAsync(Guid notificationId, int batchSize, CancellationToken cancellationToken)
+    private async Task DeleteAsync(Guid notificationId, RetentionOptions settings, CancellationToken cancellationToken)
     {
         int batch;
         do
         {
-            var ids = db.Deliveries.Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).Select(d => d.Id).Take(batchSize);
+            var ids = db.Deliveries.Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).Select(d => d.Id).Take(settings.DeleteBatchSize);
             batch = await db.Deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+            await Task.Delay(settings.BatchPause, time, cancellationToken);
         }
-        while (batch == batchSize);
+        while (batch == settings.DeleteBatchSize);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.DeliveryCounts.Where(c => c.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);

@@ -10,7 +10,9 @@ public sealed class RetentionOptions
     // How often the deletion runs.
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    // Delivery rows deleted per statement: each statement holds its row locks for a few milliseconds only, and sending
-    // goes on between two of them.
-    public int DeleteBatchSize { get; set; } = 5000;
+    // Delivery rows deleted per statement, and the pause after each: each statement holds its row locks for a few
+    // milliseconds only, and the pauses leave most of the database to sending (docs/notificationapi.md#retention).
+    public int DeleteBatchSize { get; set; } = 1000;
+
+    public TimeSpan BatchPause { get; set; } = TimeSpan.FromMilliseconds(100);
 }

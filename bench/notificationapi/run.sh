@@ -6,6 +6,8 @@
 # deployed); seeds the devices with SQL; prints deliveries/s from POST to completed, the CPU each process spent per
 # delivery, and NotificationApi's peak RSS; stops everything it started. BROADCASTS (default 3) broadcasts run one after the other in the same processes: the
 # first runs while the tiered JIT is still compiling the hot paths, the last shows the warmed-up service.
+# OLD_DELIVERIES=n stores, before each broadcast, a notification that ended 91 days ago with n deliveries, so that
+# retention deletes them while the broadcast sends (run it every 2 s: NOTIFICATIONAPI_SETTINGS=Retention__Interval=00:00:02).
 # Usage: bench/notificationapi/run.sh            DEVICES=1000000 BROADCASTS=1 bench/notificationapi/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,7 +105,28 @@ echo "seeding $devices devices..."
       SELECT format('bench-%s', lpad(n::text, 7, '0')), format('bench-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
              'android', 'active', now(), now(), now(), now() FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
 
+# An ended notification 91 days old with $1 sent deliveries, for retention to delete.
+store_old_notification() {
+  "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb <<SQL
+WITH old AS (
+  INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
+  VALUES (gen_random_uuid(), 'completed', now() - interval '92 days', now() - interval '91 days', now() - interval '92 days',
+          now() - interval '91 days', 0, '{"all": true}', '{}')
+  RETURNING id),
+counts AS (
+  INSERT INTO delivery_counts (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
+  SELECT id, 0, $1, 0, $1, 0, 0, now() - interval '91 days' FROM old)
+INSERT INTO deliveries (notification_id, device_id, token, status, fcm_message_id, attempts, updated_at)
+SELECT old.id, format('bench-%s', lpad(n::text, 7, '0')), format('bench-token-%s', n), 'sent', 'projects/p/messages/1', 1,
+       now() - interval '91 days'
+FROM old, generate_series(1, $1) AS n;
+VACUUM ANALYZE deliveries;
+CHECKPOINT;
+SQL
+}
+
 broadcast() {
+(( ${OLD_DELIVERIES:-0} > 0 )) && store_old_notification "$OLD_DELIVERIES"
 read -ra cpu_before <<<"$(cpu_seconds)"
 id=$(curl -sf -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' \
   -d '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench"}}' \
@@ -140,5 +163,6 @@ for run in $(seq "${BROADCASTS:-3}"); do
   echo "broadcast $run to $devices devices..."
   broadcast
 done
+(( ${OLD_DELIVERIES:-0} > 0 )) && echo "deliveries left (old ones not yet deleted): $("$pg_bin/psql" -tA -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb -c "SELECT count(*) FROM deliveries")"
 echo "NotificationApi peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$api_pid/status")"
 echo "emulator: $(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")"
