@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -13,7 +12,7 @@ internal sealed partial class DatabaseOutageExceptionHandler(IProblemDetailsServ
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsOutage(exception))
+        if (!DatabaseOutage.IsOutage(exception))
         {
             return false;
         }
@@ -32,20 +31,6 @@ internal sealed partial class DatabaseOutageExceptionHandler(IProblemDetailsServ
                 Detail = $"The service's database is unreachable at the moment; retry after {RetryAfterSeconds} s.",
             },
         });
-    }
-
-    // EF Core and Npgsql wrap the driver's error (DbUpdateException, InvalidOperationException), so the whole chain is searched.
-    private static bool IsOutage(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is DbException { IsTransient: true } or TimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     [LoggerMessage(LogLevel.Warning, "{Method} {Path} answered 503: the database is unreachable")]

@@ -12,6 +12,10 @@ public sealed class SendingOptions
 
     public TimeSpan ErrorPause { get; set; } = TimeSpan.FromSeconds(1);
 
+    // How often a sender tries again to record what FCM answered while the database is unreachable: short, so that the
+    // outcomes are in before another sender could take the deliveries over once it is back.
+    public TimeSpan RecordRetryPause { get; set; } = TimeSpan.FromMilliseconds(200);
+
     // Sends in flight per work item; a crash re-sends at most this many deliveries per work loop.
     public int Concurrency { get; set; } = 100;
 

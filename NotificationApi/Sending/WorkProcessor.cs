@@ -6,6 +6,7 @@ using Pushboard.NotificationApi.Apis;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
+using Pushboard.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Sending;
@@ -22,6 +23,7 @@ public sealed partial class WorkProcessor(
     DeliveryLeaseKeeper leases,
     SendingMetrics metrics,
     IOptions<SendingOptions> options,
+    TimeProvider time,
     ILogger<WorkProcessor> logger)
 {
     public async Task<bool> ProcessAsync(WorkItem item, CancellationToken cancellationToken)
@@ -185,9 +187,15 @@ public sealed partial class WorkProcessor(
                 }
 
                 var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(notification.MessageJson, delivery, sending.Token)));
-                // What FCM answered is recorded even while the service stops: otherwise it would be sent again.
-                await deliveries.RecordAsync(notification.Id, leaseId, results, CancellationToken.None);
+                var waited = await RecordAsync(notification.Id, leaseId, results, cancellationToken);
                 sent += chunk.Length;
+                // After a wait for the database the lease may have run out and another sender may hold the rest.
+                if (waited && sent < page.Count
+                    && !await deliveries.RenewLeaseAsync(leaseId, ids[sent..], options.Value.LeaseDuration, cancellationToken))
+                {
+                    await lost.CancelAsync();
+                }
+
                 foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
                 {
                     metrics.Delivered(result.Status);
@@ -203,6 +211,26 @@ public sealed partial class WorkProcessor(
         if (sent < page.Count)
         {
             await deliveries.ReleaseLeaseAsync(leaseId, ids[sent..], CancellationToken.None);
+        }
+    }
+
+    // What FCM answered is recorded even while the service stops, and through a database outage (tried again every
+    // Sending:RecordRetryPause until Postgres is back): otherwise it would be sent again. Only a stop during an outage
+    // leaves it unrecorded. Returns whether it had to wait.
+    private async Task<bool> RecordAsync(Guid notificationId, Guid leaseId, DeliveryResult[] results, CancellationToken stopping)
+    {
+        for (var waited = false; ; waited = true)
+        {
+            try
+            {
+                await deliveries.RecordAsync(notificationId, leaseId, results, CancellationToken.None);
+                return waited;
+            }
+            catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && !stopping.IsCancellationRequested)
+            {
+                LogRecordWaiting(notificationId, results.Length, exception);
+                await Task.Delay(options.Value.RecordRetryPause, time, stopping);
+            }
         }
     }
 
@@ -249,6 +277,9 @@ public sealed partial class WorkProcessor(
             return new DeliveryResult(delivery.Id, DeliveryStatus.Pending, null, DeliveryErrors.SendError, 1);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The outcomes of {Count} deliveries of notification {NotificationId} wait for the database to be recorded")]
+    private partial void LogRecordWaiting(Guid notificationId, int count, Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Resolved the targets of notification {NotificationId}")]
     private partial void LogResolved(Guid notificationId);

@@ -58,6 +58,37 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
     }
 
     [Fact]
+    public async Task Postgres_killed_while_FCM_answers_a_broadcast_sends_no_token_twice()
+    {
+        const int devices = 2_000;
+        var user = PushboardClient.Unique("pg-user");
+        await fixture.SeedDevicesAsync(PushboardClient.Unique("pg-send"), devices, user);
+        var before = await EmulatorCountAsync("duplicates");
+        // Each send takes 300 ms, so that chunks are in FCM's hands when Postgres dies.
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 300 })).EnsureSuccessStatusCode();
+        string broadcast;
+        try
+        {
+            broadcast = (await _pushboard.SendAsync(new { target = new { userId = user }, data = new { wave = "pg" } }))["id"].Text();
+            await _pushboard.WaitUntilSentAsync(broadcast, 200, within: TimeSpan.FromMinutes(1));
+            await fixture.KillAsync("postgres");
+            await fixture.StartAsync("postgres");
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        var done = await _pushboard.WaitUntilFinishedAsync(broadcast);
+        Assert.Equal(devices, PushboardClient.Count(done, "sent"));
+        // The outcomes FCM gave during the outage were recorded once Postgres was back (before: sent again, a chunk or more).
+        Assert.Equal(before, await EmulatorCountAsync("duplicates"));
+    }
+
+    private async Task<int> EmulatorCountAsync(string name) =>
+        (int)(await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))![name]!;
+
+    [Fact]
     public async Task Postgres_killed_and_restarted_under_registration_load_loses_no_acknowledged_write_and_outage_answers_are_503()
     {
         var run = PushboardClient.Unique("pg");
