@@ -44,6 +44,7 @@ public static class ApplicationServicesExtensions
         services.AddScoped<WorkProcessor>();
         services.AddHostedService<NotificationWorker>();
         services.AddHostedService<StalledNotificationSweeper>();
+        services.Configure<DeferredEnqueueOptions>(builder.Configuration.GetSection(DeferredEnqueueOptions.Section));
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 
