@@ -61,7 +61,9 @@ public sealed class QueueBoundsTests(QueueBoundsFixture fixture) : IDisposable
             await WaitUntilTheBatchWaitsAsync();
             // One of the two takes the queue's only place; the other finds it full, whichever comes first.
             waiting = new() { [RefreshAsync(first)] = first, [RefreshAsync(second)] = second };
-            answeredFirst = await Task.WhenAny(waiting.Keys).WaitAsync(Patience);
+            var answered = await Task.WhenAny(Task.WhenAny(waiting.Keys), Task.Delay(Patience));
+            Assert.True(answered is Task<Task<HttpResponseMessage>>, "neither refresh was answered while the queue was full");
+            answeredFirst = await (Task<Task<HttpResponseMessage>>)answered;
             refused = await answeredFirst;
             Assert.False(heldRefresh.IsCompleted);
         }
