@@ -1,14 +1,12 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Pushboard.ServiceDefaults;
 
 // A request that failed because the database is unreachable (down, restarting, connections broken) answers
 // 503 with Retry-After, so clients back off and retry instead of seeing a 500 or waiting on a hung request.
-internal sealed partial class DatabaseOutageExceptionHandler(IProblemDetailsService problems, ILogger<DatabaseOutageExceptionHandler> logger)
-    : IExceptionHandler
+internal sealed partial class DatabaseOutageExceptionHandler(ILogger<DatabaseOutageExceptionHandler> logger) : IExceptionHandler
 {
-    private const int RetryAfterSeconds = 5;
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,19 +16,8 @@ internal sealed partial class DatabaseOutageExceptionHandler(IProblemDetailsServ
         }
 
         LogOutage(context.Request.Method, context.Request.Path, exception);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service unavailable",
-                Detail = $"The service's database is unreachable at the moment; retry after {RetryAfterSeconds} s.",
-            },
-        });
+        return await ServiceUnavailable.TryWriteAsync(context,
+            $"The service's database is unreachable at the moment; retry after {RetryAfter.TotalSeconds:0} s.", RetryAfter, exception);
     }
 
     [LoggerMessage(LogLevel.Warning, "{Method} {Path} answered 503: the database is unreachable")]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.ServiceDefaults;
@@ -49,8 +50,9 @@ public static class DevicesApi
         return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
     }
 
-    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> RefreshToken(
-        string deviceId, RefreshTokenRequest request, TokenRefreshBatcher batcher, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem, ServiceUnavailableHttpResult>> RefreshToken(
+        string deviceId, RefreshTokenRequest request, TokenRefreshBatcher batcher, IOptions<TokenRefreshBatchOptions> options,
+        CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateRefresh(deviceId, request);
         if (errors.Count > 0)
@@ -58,7 +60,15 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        var device = await batcher.RefreshAsync(deviceId, request.FcmToken!, cancellationToken);
+        if (!batcher.TryRefresh(deviceId, request.FcmToken!, cancellationToken, out var refreshed))
+        {
+            var retryAfter = options.Value.RetryAfter;
+            return ServiceUnavailable.Problem(
+                $"Too many token refreshes are waiting to be written; nothing was changed. Retry after {ServiceUnavailable.RetryAfterSeconds(retryAfter)} s.",
+                retryAfter);
+        }
+
+        var device = await refreshed;
         return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
     }
 

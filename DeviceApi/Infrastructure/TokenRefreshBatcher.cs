@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,6 +15,9 @@ namespace Pushboard.DeviceApi.Infrastructure;
 // holds, an unknown device) runs alone through DeviceWriter.RefreshTokenAsync, which takes the token or answers 404;
 // so does every refresh of a batch that waited too long on a lock, that the unique index refused (a holder
 // committed meanwhile) or that a deadlock ended.
+// The queue is bounded (TokenRefreshBatchOptions.Capacity): a refresh that finds it full is refused before anything is
+// queued or written, and its request answers 503. A refresh whose request was cancelled while it waited is left out
+// of its batch, and is not run alone either: its client has given up, and may already have sent a newer token.
 public sealed partial class TokenRefreshBatcher(
     DeviceWriter deviceWriter,
     IOptions<TokenRefreshBatchOptions> options,
@@ -22,16 +26,25 @@ public sealed partial class TokenRefreshBatcher(
     // Traced with the service's other sources (ServiceDefaults adds "Pushboard.*").
     private static readonly ActivitySource ActivitySource = new("Pushboard.DeviceApi");
 
-    private readonly Channel<PendingRefresh> _pending = Channel.CreateUnbounded<PendingRefresh>();
+    private readonly Channel<PendingRefresh> _pending = Channel.CreateBounded<PendingRefresh>(
+        new BoundedChannelOptions(Math.Max(1, options.Value.Capacity)) { FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _abort = new();
     private Task _writers = Task.CompletedTask;
 
-    public Task<Device?> RefreshAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
+    // False when the queue is full, or closed because the host is stopping: nothing was queued, nothing is written.
+    public bool TryRefresh(
+        string deviceId, string fcmToken, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<Device?>? refreshed)
     {
-        var refresh = new PendingRefresh(new TokenRefresh(deviceId, fcmToken), Activity.Current?.Context);
-        return _pending.Writer.TryWrite(refresh)
-            ? refresh.Completion.Task.WaitAsync(cancellationToken)
-            : deviceWriter.RefreshTokenAsync(deviceId, fcmToken, cancellationToken);
+        var refresh = new PendingRefresh(new TokenRefresh(deviceId, fcmToken), Activity.Current?.Context, cancellationToken);
+        if (!_pending.Writer.TryWrite(refresh))
+        {
+            Log.QueueFull(logger, deviceId);
+            refreshed = null;
+            return false;
+        }
+
+        refreshed = refresh.Completion.Task.WaitAsync(cancellationToken);
+        return true;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -72,6 +85,13 @@ public sealed partial class TokenRefreshBatcher(
             carried = null;
             while (batch.Count < maxSize && (next is not null || _pending.Reader.TryRead(out next)))
             {
+                if (next.RequestAborted.IsCancellationRequested)
+                {
+                    next.Completion.TrySetCanceled(next.RequestAborted);
+                    next = null;
+                    continue;
+                }
+
                 if (deviceIds.Contains(next.Refresh.DeviceId) || tokens.Contains(next.Refresh.FcmToken))
                 {
                     carried = next;
@@ -139,6 +159,9 @@ public sealed partial class TokenRefreshBatcher(
 
     // Not awaited: a refresh alone may wait on its device's row lock for as long as another transaction holds it
     // (an expiry sweep, a takeover), and the writer goes on with the next batch meanwhile. Its request awaits it.
+    // Not bounded apart from the queue either: each one belongs to a request that is still waiting for it, and ends
+    // with that request (it runs under the request's cancellation), so there are never more of them than requests in
+    // flight, which the server's own limits bound; a refresh alone adds a task to a request, not a request.
     private void StartAlone(PendingRefresh refresh, CancellationToken cancellationToken) =>
         _ = RefreshAloneAsync(refresh, cancellationToken);
 
@@ -146,7 +169,12 @@ public sealed partial class TokenRefreshBatcher(
     {
         try
         {
-            refresh.Completion.TrySetResult(await deviceWriter.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, cancellationToken));
+            using var requestOrHost = CancellationTokenSource.CreateLinkedTokenSource(refresh.RequestAborted, cancellationToken);
+            refresh.Completion.TrySetResult(await deviceWriter.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, requestOrHost.Token));
+        }
+        catch (OperationCanceledException) when (refresh.RequestAborted.IsCancellationRequested)
+        {
+            refresh.Completion.TrySetCanceled(refresh.RequestAborted);
         }
         catch (Exception exception)
         {
@@ -154,11 +182,13 @@ public sealed partial class TokenRefreshBatcher(
         }
     }
 
-    private sealed class PendingRefresh(TokenRefresh refresh, ActivityContext? caller)
+    private sealed class PendingRefresh(TokenRefresh refresh, ActivityContext? caller, CancellationToken requestAborted)
     {
         public TokenRefresh Refresh { get; } = refresh;
 
         public ActivityContext? Caller { get; } = caller;
+
+        public CancellationToken RequestAborted { get; } = requestAborted;
 
         // Completed by a writer loop; the request continues on the thread pool, not on the writer.
         public TaskCompletionSource<Device?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -168,5 +198,8 @@ public sealed partial class TokenRefreshBatcher(
     {
         [LoggerMessage(LogLevel.Debug, "A batch of {Count} token refreshes was refused ({SqlState}); each runs again alone")]
         public static partial void BatchRefused(ILogger logger, int count, string? sqlState);
+
+        [LoggerMessage(LogLevel.Warning, "The token refresh of device {DeviceId} was refused: the queue of refreshes waiting to be written is full")]
+        public static partial void QueueFull(ILogger logger, string deviceId);
     }
 }

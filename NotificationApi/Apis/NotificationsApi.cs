@@ -38,7 +38,7 @@ public static class NotificationsApi
         return app;
     }
 
-    public static async Task<Results<Accepted<NotificationResponse>, Ok<NotificationResponse>, ValidationProblem, ProblemHttpResult>> SendNotification(
+    public static async Task<Results<Accepted<NotificationResponse>, Ok<NotificationResponse>, ValidationProblem, ProblemHttpResult, ServiceUnavailableHttpResult>> SendNotification(
         HttpRequest httpRequest, NotificationSubmission submission, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream();
@@ -76,6 +76,9 @@ public static class NotificationsApi
             SubmissionResult.KeyReused reused => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
                 detail: $"This Idempotency-Key was used within {reused.Window.TotalHours:0.##} h for a different request body."),
             SubmissionResult.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors, detail: string.Join(" ", invalid.Errors.SelectMany(e => e.Value))),
+            SubmissionResult.Unavailable unavailable => ServiceUnavailable.Problem(
+                $"Too many notifications are waiting for the work queue; this one was not stored. Retry after {ServiceUnavailable.RetryAfterSeconds(unavailable.RetryAfter)} s.",
+                unavailable.RetryAfter),
             var other => throw new InvalidOperationException($"Unknown submission result {other}."),
         };
     }

@@ -50,6 +50,7 @@ public static class ApplicationServicesExtensions
         services.AddHostedService<StalledNotificationSweeper>();
         services.AddScoped<NotificationRetention>();
         services.AddHostedService<NotificationRetentionService>();
+        services.Configure<DeferredEnqueueOptions>(builder.Configuration.GetSection(DeferredEnqueueOptions.Section));
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 

@@ -20,7 +20,8 @@ public sealed class NotificationSubmission(
     NotificationQueries queries,
     DeferredEnqueuer enqueuer,
     TimeProvider time,
-    IOptions<NotificationsOptions> options)
+    IOptions<NotificationsOptions> options,
+    IOptions<DeferredEnqueueOptions> deferredOptions)
 {
     // Strict numbers: "ttlSeconds": "60" is a bad request, not 60.
     private static readonly JsonSerializerOptions RequestJsonOptions = new(JsonSerializerOptions.Web)
@@ -67,6 +68,38 @@ public sealed class NotificationSubmission(
             }
         }
 
+        // A place on the way to Redis is taken before anything is stored: when none is left, the notification is
+        // refused (503) rather than accepted with no room to wait for Redis.
+        if (!enqueuer.TryReserve())
+        {
+            return new SubmissionResult.Unavailable(deferredOptions.Value.RetryAfter);
+        }
+
+        var enqueued = false;
+        try
+        {
+            var result = await StoreAsync(request, now, idempotencyKey, requestHash, cancellationToken);
+            if (result is SubmissionResult.Accepted accepted)
+            {
+                // Stored first, so it is accepted even while Redis is unreachable.
+                await enqueuer.EnqueueResolveAsync(accepted.Notification.Id, Activity.Current?.Id);
+                enqueued = true;
+            }
+
+            return result;
+        }
+        finally
+        {
+            if (!enqueued)
+            {
+                enqueuer.Release();
+            }
+        }
+    }
+
+    private async Task<SubmissionResult> StoreAsync(
+        SendNotificationRequest request, DateTimeOffset now, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+    {
         var notification = new Notification
         {
             Id = Guid.CreateVersion7(),
@@ -90,8 +123,6 @@ public sealed class NotificationSubmission(
             return winner is null ? new SubmissionResult.KeyReused(options.Value.IdempotencyWindow) : await ReplayAsync(winner, requestHash, cancellationToken);
         }
 
-        // Stored first, so it is accepted even while Redis is unreachable.
-        await enqueuer.EnqueueResolveAsync(notification.Id, Activity.Current?.Id);
         return new SubmissionResult.Accepted(NotificationQueries.ToResponse(notification, counts: null));
     }
 

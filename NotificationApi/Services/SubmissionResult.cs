@@ -16,4 +16,7 @@ public abstract record SubmissionResult
 
     // Not JSON of the documented shape, or breaking a rule of API.md: 400 with every bad field.
     public sealed record Invalid(Dictionary<string, string[]> Errors) : SubmissionResult;
+
+    // Refused before it was stored: too many notifications are on their way to Redis (it is unreachable): 503.
+    public sealed record Unavailable(TimeSpan RetryAfter) : SubmissionResult;
 }

@@ -3,6 +3,9 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Pushboard.Tests;
 
+// Each collection starts a whole AppHost; two starting at once on a 2-core machine can miss the start-up timeout.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Pushboard.Reliability.Tests;
 
 [CollectionDefinition(Name)]
