@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Pushboard.Contracts;
 
-// The shapes API.md gives a device id, an FCM topic name and a user id, and the size of a device query
+// The shapes API.md gives a device id, an FCM topic name, a user id, a device's tags and time zone, and the size of a device query
 // (\z: a trailing newline does not pass).
 public static partial class ApiPatterns
 {
@@ -21,7 +21,24 @@ public static partial class ApiPatterns
 
     // 1–256 characters (Unicode scalar values, so e-mail addresses and non-Latin ids count as people read them), none a
     // control character.
-    public static bool IsUserId(string value)
+    public static bool IsUserId(string value) => IsText(value, MaxUserIdCharacters);
+
+    public const int MaxTags = 32;
+
+    public const int MaxTagValueCharacters = 256;
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
+    public static partial Regex TagKey();
+
+    public static bool IsTagValue(string value) => IsText(value, MaxTagValueCharacters);
+
+    // An IANA name of the server's tz database as given (link names such as Asia/Calcutta too, case-sensitive); not a
+    // Windows id, which .NET would otherwise translate.
+    public static bool IsTimeZone(string value) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(value, out var zone) && zone.HasIanaId && zone.Id == value;
+
+    // 1 to maxCharacters characters (Unicode scalar values), none a control character.
+    public static bool IsText(string value, int maxCharacters)
     {
         if (value.Length == 0 || !IsWellFormed(value) || value.Any(char.IsControl))
         {
@@ -34,7 +51,7 @@ public static partial class ApiPatterns
             characters++;
         }
 
-        return characters <= MaxUserIdCharacters;
+        return characters <= maxCharacters;
     }
 
     // Rejects lone surrogates, which have no UTF-8 form and cannot be stored.

@@ -4,7 +4,8 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Apis;
 
-public sealed record RegisterDeviceRequest(string? FcmToken, string? Platform, string? UserId, string? AppVersion, string? Locale);
+public sealed record RegisterDeviceRequest(
+    string? FcmToken, string? Platform, string? UserId, string? AppVersion, string? Locale, string? TimeZone, Dictionary<string, string?>? Tags);
 
 public sealed record RefreshTokenRequest(string? FcmToken);
 
@@ -18,6 +19,8 @@ public sealed record DeviceResponse(
     string? UserId,
     string? AppVersion,
     string? Locale,
+    string? TimeZone,
+    Dictionary<string, string> Tags,
     string Status,
     string? InvalidReason,
     DateTime CreatedAt,
@@ -26,7 +29,7 @@ public sealed record DeviceResponse(
     DateTime LastSeenAt)
 {
     public static DeviceResponse From(Device device) => new(
-        device.DeviceId, device.FcmToken, device.Platform, device.UserId, device.AppVersion, device.Locale,
+        device.DeviceId, device.FcmToken, device.Platform, device.UserId, device.AppVersion, device.Locale, device.TimeZone, device.Tags,
         device.Status, device.InvalidReason, device.CreatedAt, device.UpdatedAt, device.TokenUpdatedAt, device.LastSeenAt);
 }
 
@@ -43,4 +46,5 @@ public sealed record ListDevicesQuery(string? UserId, string? Platform, string? 
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DevicePage))]
 [JsonSerializable(typeof(DeviceItems))]
+[JsonSerializable(typeof(JsonElement))]
 public sealed partial class DeviceApiJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
@@ -39,6 +40,91 @@ public static class DeviceValidation
 
         CheckShortText("appVersion", request.AppVersion, errors);
         CheckShortText("locale", request.Locale, errors);
+        CheckTimeZone(request.TimeZone, errors);
+        if (request.Tags is not null)
+        {
+            CheckTags(request.Tags, removable: false, errors);
+            if (request.Tags.Count > ApiPatterns.MaxTags)
+            {
+                errors["tags"] = [$"tags must hold at most {ApiPatterns.MaxTags} entries."];
+            }
+        }
+
+        return errors;
+    }
+
+    // A JSON merge patch (RFC 7396) of userId, userIdHash, appVersion, locale, timeZone and tags; any other member is
+    // refused, so that a client sending fcmToken or platform here learns where they belong.
+    public static Dictionary<string, string[]> ValidatePatch(string deviceId, JsonElement body, out DevicePatch patch)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckDeviceId(deviceId, errors);
+        patch = new DevicePatch(default, default, default, default, false, new Dictionary<string, string?>(), null);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors["body"] = ["The body must be a JSON object (a JSON merge patch)."];
+            return errors;
+        }
+
+        var tagChanges = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var member in body.EnumerateObject())
+        {
+            switch (member.Name.ToLowerInvariant())
+            {
+                case "userid":
+                    patch = patch with { UserId = Field(member, errors) };
+                    if (patch.UserId.Value is { } userId && !ApiPatterns.IsUserId(userId))
+                    {
+                        errors["userId"] = ["userId must be 1-256 characters without control characters."];
+                    }
+
+                    break;
+                case "useridhash":
+                    patch = patch with { UserIdHash = Field(member, errors).Value };
+                    break;
+                case "appversion":
+                    patch = patch with { AppVersion = Field(member, errors) };
+                    CheckShortText("appVersion", patch.AppVersion.Value, errors);
+                    break;
+                case "locale":
+                    patch = patch with { Locale = Field(member, errors) };
+                    CheckShortText("locale", patch.Locale.Value, errors);
+                    break;
+                case "timezone":
+                    patch = patch with { TimeZone = Field(member, errors) };
+                    CheckTimeZone(patch.TimeZone.Value, errors);
+                    break;
+                case "tags" when member.Value.ValueKind == JsonValueKind.Null:
+                    patch = patch with { ClearTags = true };
+                    break;
+                case "tags" when member.Value.ValueKind == JsonValueKind.Object:
+                    foreach (var tag in member.Value.EnumerateObject())
+                    {
+                        tagChanges[tag.Name] = tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString() : null;
+                        if (tag.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                        {
+                            errors["tags"] = ["Each tag is a string, or null to remove it."];
+                        }
+                    }
+
+                    CheckTags(tagChanges, removable: true, errors);
+                    break;
+                case "tags":
+                    errors["tags"] = ["tags must be an object of strings, or null to remove every tag."];
+                    break;
+                case "fcmtoken":
+                    errors[member.Name] = ["The token changes with PATCH /api/devices/{deviceId}/token."];
+                    break;
+                case "platform":
+                    errors[member.Name] = ["The platform changes with PUT /api/devices/{deviceId}."];
+                    break;
+                default:
+                    errors[member.Name] = ["A merge patch may change userId, appVersion, locale, timeZone and tags only."];
+                    break;
+            }
+        }
+
+        patch = patch with { TagChanges = tagChanges };
         return errors;
     }
 
@@ -146,6 +232,46 @@ public static class DeviceValidation
         else if (token.Length is 0 or > 4096 || !ApiPatterns.IsWellFormed(token) || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             errors["fcmToken"] = ["fcmToken must be 1-4096 characters without whitespace."];
+        }
+    }
+
+    // A string, or null to clear the field.
+    private static PatchField Field(JsonProperty member, Dictionary<string, string[]> errors)
+    {
+        var name = JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        switch (member.Value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return new PatchField(true, member.Value.GetString());
+            case JsonValueKind.Null:
+                return new PatchField(true, null);
+            default:
+                errors[name] = [$"{name} must be a string, or null to clear it."];
+                return default;
+        }
+    }
+
+    private static void CheckTimeZone(string? timeZone, Dictionary<string, string[]> errors)
+    {
+        if (timeZone is not null && !ApiPatterns.IsTimeZone(timeZone))
+        {
+            errors["timeZone"] = ["timeZone must be an IANA time-zone name, e.g. Asia/Seoul (case-sensitive; Windows ids are not accepted)."];
+        }
+    }
+
+    // Tag keys and values; `removable`: a null value removes the tag (merge patch), otherwise it is refused.
+    private static void CheckTags(IReadOnlyDictionary<string, string?> tags, bool removable, Dictionary<string, string[]> errors)
+    {
+        foreach (var (key, value) in tags)
+        {
+            if (!ApiPatterns.TagKey().IsMatch(key))
+            {
+                errors["tags"] = [$"Tag key '{key}' must be 1-64 characters, each an ASCII letter, a digit, '_', '.' or '-'."];
+            }
+            else if (value is null ? !removable : !ApiPatterns.IsTagValue(value))
+            {
+                errors["tags"] = [$"Tag '{key}' must be a string of 1-{ApiPatterns.MaxTagValueCharacters} characters without control characters."];
+            }
         }
     }
 

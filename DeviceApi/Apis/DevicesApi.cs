@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
@@ -19,6 +20,10 @@ public static class DevicesApi
         devices.MapPatch("/{deviceId}/token", RefreshToken)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
             .WithSummary("Refresh the FCM token of a reconnecting app");
+        devices.MapPatch("/{deviceId}", PatchDevice)
+            .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .Accepts<JsonElement>("application/merge-patch+json", "application/json")
+            .WithSummary("Change some of a device's attributes: a JSON merge patch (RFC 7396) of userId, appVersion, locale, timeZone and tags");
         devices.MapDelete("/{deviceId}", DeleteDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
             .WithSummary("Delete a device (204 also when already gone)");
@@ -44,7 +49,9 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        var registration = new DeviceRegistration(request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale);
+        var tags = request.Tags?.ToDictionary(tag => tag.Key, tag => tag.Value!, StringComparer.Ordinal) ?? [];
+        var registration = new DeviceRegistration(
+            request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale, request.TimeZone, tags);
         var (device, created) = await writer.RegisterAsync(deviceId, registration, cancellationToken);
         var response = DeviceResponse.From(device);
         return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
@@ -70,6 +77,24 @@ public static class DevicesApi
 
         var device = await refreshed;
         return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
+    }
+
+    public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> PatchDevice(
+        string deviceId, JsonElement body, DeviceWriter writer, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidatePatch(deviceId, body, out var patch);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        var result = await writer.PatchAsync(deviceId, patch, cancellationToken);
+        if (result.TooManyTags)
+        {
+            return Invalid(new() { ["tags"] = [$"A device holds at most {ApiPatterns.MaxTags} tags; this patch would leave more."] });
+        }
+
+        return result.Device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(result.Device));
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> GetDevice(

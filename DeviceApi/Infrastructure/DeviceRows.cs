@@ -7,7 +7,10 @@ namespace Pushboard.DeviceApi.Infrastructure;
 internal static class DeviceRows
 {
     public const string Columns =
-        "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
+        "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at, time_zone, tags";
+
+    // A statement may return more after the columns: they start at this ordinal.
+    public const int Count = 14;
 
     public static Device Read(NpgsqlDataReader reader) => new()
     {
@@ -23,5 +26,7 @@ internal static class DeviceRows
         UpdatedAt = reader.GetDateTime(9),
         TokenUpdatedAt = reader.GetDateTime(10),
         LastSeenAt = reader.GetDateTime(11),
+        TimeZone = reader.IsDBNull(12) ? null : reader.GetString(12),
+        Tags = DeviceTags.Parse(reader.GetString(13)),
     };
 }

@@ -5,9 +5,13 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-public sealed record DeviceRegistration(string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale);
+public sealed record DeviceRegistration(
+    string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale, string? TimeZone, IReadOnlyDictionary<string, string> Tags);
 
 public sealed record TokenRefresh(string DeviceId, string FcmToken);
+
+// What a merge patch did: the device as written; or null, not found; or TooManyTags, nothing written.
+public sealed record PatchResult(Device? Device, bool TooManyTags);
 
 // The write paths of the registry as single SQL statements on a pooled connection: one round trip each.
 // Token ownership lives in the statements and the unique index on the token: a write whose token another device holds
@@ -48,13 +52,14 @@ public sealed partial class DeviceWriter(
 
     private const string InsertDevice = $"""
         INSERT INTO devices AS d ({DeviceRows.Columns})
-        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3
+        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3, $9, $10
         """;
 
     private const string OnDeviceConflict = """
         ON CONFLICT (device_id) DO UPDATE SET
             fcm_token = excluded.fcm_token, platform = excluded.platform, user_id = excluded.user_id,
-            app_version = excluded.app_version, locale = excluded.locale, status = 'active', invalid_reason = NULL,
+            app_version = excluded.app_version, locale = excluded.locale, time_zone = excluded.time_zone, tags = excluded.tags,
+            status = 'active', invalid_reason = NULL,
             updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at,
             token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END
         """;
@@ -97,6 +102,14 @@ public sealed partial class DeviceWriter(
     private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
     private const string DeleteSql = "DELETE FROM devices WHERE device_id = $1";
+
+    private const string LockDeviceSql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = $1 FOR UPDATE";
+
+    private const string PatchSql = $"""
+        UPDATE devices SET user_id = $2, app_version = $3, locale = $4, time_zone = $5, tags = $6, updated_at = $7
+        WHERE device_id = $1
+        RETURNING {DeviceRows.Columns}
+        """;
 
     public async Task<(Device Device, bool Created)> RegisterAsync(string deviceId, DeviceRegistration registration, CancellationToken cancellationToken)
     {
@@ -148,6 +161,62 @@ public sealed partial class DeviceWriter(
 
     public static bool IsRefusedBatch(PostgresException exception) =>
         IsRace(exception) || exception.SqlState is PostgresErrorCodes.LockNotAvailable;
+
+    // Applies a merge patch to the device's row, locked from read to write so that concurrent patches of its tags merge
+    // one after the other.
+    public async Task<PatchResult> PatchAsync(string deviceId, DevicePatch patch, CancellationToken cancellationToken)
+    {
+        await using var connection = await writes.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Device? device;
+        await using (var read = new NpgsqlCommand(LockDeviceSql, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            device = await reader.ReadAsync(cancellationToken) ? DeviceRows.Read(reader) : null;
+        }
+
+        if (device is null)
+        {
+            return new PatchResult(null, TooManyTags: false);
+        }
+
+        var tags = patch.ClearTags ? [] : device.Tags;
+        foreach (var (key, value) in patch.TagChanges)
+        {
+            if (value is null)
+            {
+                tags.Remove(key);
+            }
+            else
+            {
+                tags[key] = value;
+            }
+        }
+
+        if (tags.Count > ApiPatterns.MaxTags)
+        {
+            return new PatchResult(null, TooManyTags: true);
+        }
+
+        await using var write = new NpgsqlCommand(PatchSql, connection, transaction);
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        write.Parameters.Add(Text(patch.UserId.IsSet ? patch.UserId.Value : device.UserId));
+        write.Parameters.Add(Text(patch.AppVersion.IsSet ? patch.AppVersion.Value : device.AppVersion));
+        write.Parameters.Add(Text(patch.Locale.IsSet ? patch.Locale.Value : device.Locale));
+        write.Parameters.Add(Text(patch.TimeZone.IsSet ? patch.TimeZone.Value : device.TimeZone));
+        write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DeviceTags.Serialize(tags), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+        write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
+        Device written;
+        await using (var reader = await write.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            written = DeviceRows.Read(reader);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PatchResult(written, TooManyTags: false);
+    }
 
     public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken)
     {
@@ -212,11 +281,15 @@ public sealed partial class DeviceWriter(
         if (registration is not null)
         {
             parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.UserId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.AppVersion, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            parameters.Add(new NpgsqlParameter<string?> { TypedValue = registration.Locale, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+            parameters.Add(Text(registration.UserId));
+            parameters.Add(Text(registration.AppVersion));
+            parameters.Add(Text(registration.Locale));
+            parameters.Add(Text(registration.TimeZone));
+            parameters.Add(new NpgsqlParameter<string> { TypedValue = DeviceTags.Serialize(registration.Tags), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
         }
     }
+
+    private static NpgsqlParameter<string?> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar };
 
     private async Task<(Device? Device, bool Created)> ReadWrittenAsync(
         NpgsqlDataReader reader, string deviceId, string fcmToken, CancellationToken cancellationToken)
@@ -227,8 +300,8 @@ public sealed partial class DeviceWriter(
         }
 
         var device = DeviceRows.Read(reader);
-        var created = reader.GetBoolean(12);
-        if (reader.GetInt64(13) > 0)
+        var created = reader.GetBoolean(DeviceRows.Count);
+        if (reader.GetInt64(DeviceRows.Count + 1) > 0)
         {
             Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
         }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
@@ -24,6 +25,11 @@ public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options)
         device.Property(d => d.UserId).HasColumnName("user_id").HasMaxLength(256);
         device.Property(d => d.AppVersion).HasColumnName("app_version").HasMaxLength(64);
         device.Property(d => d.Locale).HasColumnName("locale").HasMaxLength(64);
+        device.Property(d => d.TimeZone).HasColumnName("time_zone").HasMaxLength(64);
+        device.Property(d => d.Tags).HasColumnName("tags").HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb")
+            .HasConversion(tags => DeviceTags.Serialize(tags), json => DeviceTags.Parse(json),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, b) => DeviceTags.Serialize(a!) == DeviceTags.Serialize(b!), tags => DeviceTags.Serialize(tags).GetHashCode(), tags => new(tags)));
         device.Property(d => d.Status).HasColumnName("status").HasMaxLength(16);
         device.Property(d => d.InvalidReason).HasColumnName("invalid_reason").HasMaxLength(32);
         device.Property(d => d.CreatedAt).HasColumnName("created_at");

@@ -9,6 +9,10 @@ public sealed class Device
     public string? UserId { get; set; }
     public string? AppVersion { get; set; }
     public string? Locale { get; set; }
+    public string? TimeZone { get; set; }
+
+    // The app's own labels for targeting, e.g. { "plan": "pro" }; empty when it has none.
+    public Dictionary<string, string> Tags { get; set; } = [];
     public required string Status { get; set; }
     public string? InvalidReason { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -42,14 +42,22 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
     // deletion cut short by a restart is picked up again by the next run.
     private async Task DeleteAsync(Guid notificationId, RetentionOptions settings, CancellationToken cancellationToken)
     {
-        int batch;
-        do
+        // Keyset: each batch starts after the last id deleted, so it does not walk again over the index entries of the
+        // rows deleted before it (dead until vacuumed).
+        var afterId = 0L;
+        while (true)
         {
-            var ids = db.Deliveries.Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).Select(d => d.Id).Take(settings.DeleteBatchSize);
-            batch = await db.Deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+            var ids = await db.Deliveries.Where(d => d.NotificationId == notificationId && d.Id > afterId)
+                .OrderBy(d => d.Id).Select(d => d.Id).Take(settings.DeleteBatchSize).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            await db.Deliveries.Where(d => ids.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken);
+            afterId = ids[^1];
             await Task.Delay(settings.BatchPause, time, cancellationToken);
         }
-        while (batch == settings.DeleteBatchSize);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.DeliveryCounts.Where(c => c.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);

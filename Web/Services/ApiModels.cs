@@ -4,7 +4,8 @@ namespace Pushboard.Web.Services;
 
 public sealed record Device(
     string DeviceId, string? FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale,
-    string Status, string? InvalidReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime TokenUpdatedAt, DateTime LastSeenAt);
+    string Status, string? InvalidReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime TokenUpdatedAt, DateTime LastSeenAt,
+    string? TimeZone = null, Dictionary<string, string>? Tags = null);
 
 public sealed record Page<T>(List<T> Items, string? Next);
 

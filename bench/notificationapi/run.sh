@@ -129,7 +129,7 @@ broadcast() {
 (( ${OLD_DELIVERIES:-0} > 0 )) && store_old_notification "$OLD_DELIVERIES"
 read -ra cpu_before <<<"$(cpu_seconds)"
 id=$(curl -sf -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' \
-  -d '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench"}}' \
+  -d '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench-'"$1"'"}}' \
   "http://127.0.0.1:$api_port/api/notifications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 while true; do
   notification=$(curl -sf -H "X-Api-Key: $admin_key" "http://127.0.0.1:$api_port/api/notifications/$id")
@@ -161,7 +161,7 @@ PY
 
 for run in $(seq "${BROADCASTS:-3}"); do
   echo "broadcast $run to $devices devices..."
-  broadcast
+  broadcast "$run"
 done
 (( ${OLD_DELIVERIES:-0} > 0 )) && echo "deliveries left (old ones not yet deleted): $("$pg_bin/psql" -tA -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb -c "SELECT count(*) FROM deliveries")"
 echo "NotificationApi peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$api_pid/status")"

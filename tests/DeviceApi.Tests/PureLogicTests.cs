@@ -46,8 +46,8 @@ public sealed class PureLogicTests
     [Fact]
     public void Registration_lists_every_bad_field()
     {
-        var errors = DeviceValidation.ValidateRegistration("id with space", new RegisterDeviceRequest(null, null, "", new string('v', 65), "ko\nKR"));
-        Assert.Equal(["appVersion", "deviceId", "fcmToken", "locale", "platform", "userId"], errors.Keys.Order());
+        var errors = DeviceValidation.ValidateRegistration("id with space", new RegisterDeviceRequest(null, null, "", new string('v', 65), "ko\nKR", "KST", new() { ["a b"] = "x" }));
+        Assert.Equal(["appVersion", "deviceId", "fcmToken", "locale", "platform", "tags", "timeZone", "userId"], errors.Keys.Order());
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class PureLogicTests
     [InlineData("web", null, null, null)]
     [InlineData("ios", "사용자@example.com", "", "")]
     public void Valid_registrations_pass(string platform, string? userId, string? appVersion, string? locale) =>
-        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, appVersion, locale)));
+        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, appVersion, locale, "Asia/Seoul", new() { ["plan"] = "pro" })));
 
     [Theory]
     [InlineData("t\u00a0k")]

@@ -69,6 +69,18 @@ namespace Pushboard.DeviceApi.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("tags")
+                        .HasDefaultValueSql("'{}'::jsonb");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
                     b.Property<DateTime>("TokenUpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("token_updated_at");
