@@ -17,7 +17,7 @@ internal sealed partial class DatabaseOutageExceptionHandler(ILogger<DatabaseOut
 
         LogOutage(context.Request.Method, context.Request.Path, exception);
         return await ServiceUnavailable.TryWriteAsync(context,
-            $"The service's database is unreachable at the moment; retry after {RetryAfter.TotalSeconds:0} s.", RetryAfter, exception);
+            $"The service's database is unreachable at the moment; retry after {ServiceUnavailable.RetryAfterSeconds(RetryAfter)} s.", RetryAfter, exception);
     }
 
     [LoggerMessage(LogLevel.Warning, "{Method} {Path} answered 503: the database is unreachable")]

@@ -210,7 +210,7 @@ while ((SECONDS - begin < duration)); do
       1) part=${others[RANDOM % 3]} ;;
       *) part=${parts[RANDOM % 4]} ;;
     esac
-    action=$( ((RANDOM % 2)) && echo kill || echo restart)
+    if ((RANDOM % 2)); then action=kill; else action=restart; fi
     echo "$(hms "$elapsed") $part $action" | tee -a "$work/events.log"
     stop "$part" "$action"
     sleep "$down_seconds"

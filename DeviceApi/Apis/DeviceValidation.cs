@@ -53,8 +53,9 @@ public static class DeviceValidation
         return errors;
     }
 
-    // A JSON merge patch (RFC 7396) of userId, userIdHash, appVersion, locale, timeZone and tags; any other member is
-    // refused, so that a client sending fcmToken or platform here learns where they belong.
+    // A JSON merge patch (RFC 7396) of userId, userIdHash, appVersion, locale, timeZone and tags, names matched exactly
+    // as RFC 7396 does; any other member is refused, so that a client sending fcmToken or platform here learns where
+    // they belong.
     public static Dictionary<string, string[]> ValidatePatch(string deviceId, JsonElement body, out DevicePatch patch)
     {
         var errors = new Dictionary<string, string[]>();
@@ -69,9 +70,9 @@ public static class DeviceValidation
         var tagChanges = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var member in body.EnumerateObject())
         {
-            switch (member.Name.ToLowerInvariant())
+            switch (member.Name)
             {
-                case "userid":
+                case "userId":
                     patch = patch with { UserId = Field(member, errors) };
                     if (patch.UserId.Value is { } userId && !ApiPatterns.IsUserId(userId))
                     {
@@ -79,10 +80,10 @@ public static class DeviceValidation
                     }
 
                     break;
-                case "useridhash":
+                case "userIdHash":
                     patch = patch with { UserIdHash = Field(member, errors).Value };
                     break;
-                case "appversion":
+                case "appVersion":
                     patch = patch with { AppVersion = Field(member, errors) };
                     CheckShortText("appVersion", patch.AppVersion.Value, errors);
                     break;
@@ -90,14 +91,18 @@ public static class DeviceValidation
                     patch = patch with { Locale = Field(member, errors) };
                     CheckShortText("locale", patch.Locale.Value, errors);
                     break;
-                case "timezone":
+                case "timeZone":
                     patch = patch with { TimeZone = Field(member, errors) };
                     CheckTimeZone(patch.TimeZone.Value, errors);
                     break;
+                // A member given twice counts as given last, as a JSON parser keeping the last one would read it.
                 case "tags" when member.Value.ValueKind == JsonValueKind.Null:
                     patch = patch with { ClearTags = true };
+                    tagChanges.Clear();
                     break;
                 case "tags" when member.Value.ValueKind == JsonValueKind.Object:
+                    patch = patch with { ClearTags = false };
+                    tagChanges.Clear();
                     foreach (var tag in member.Value.EnumerateObject())
                     {
                         tagChanges[tag.Name] = tag.Value.ValueKind == JsonValueKind.String ? tag.Value.GetString() : null;
@@ -112,7 +117,7 @@ public static class DeviceValidation
                 case "tags":
                     errors["tags"] = ["tags must be an object of strings, or null to remove every tag."];
                     break;
-                case "fcmtoken":
+                case "fcmToken":
                     errors[member.Name] = ["The token changes with PATCH /api/devices/{deviceId}/token."];
                     break;
                 case "platform":
@@ -238,7 +243,6 @@ public static class DeviceValidation
     // A string, or null to clear the field.
     private static PatchField Field(JsonProperty member, Dictionary<string, string[]> errors)
     {
-        var name = JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         switch (member.Value.ValueKind)
         {
             case JsonValueKind.String:
@@ -246,7 +250,7 @@ public static class DeviceValidation
             case JsonValueKind.Null:
                 return new PatchField(true, null);
             default:
-                errors[name] = [$"{name} must be a string, or null to clear it."];
+                errors[member.Name] = [$"{member.Name} must be a string, or null to clear it."];
                 return default;
         }
     }

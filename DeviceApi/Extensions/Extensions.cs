@@ -41,7 +41,10 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<DeviceWriter>();
         services.Configure<DeviceWriterOptions>(builder.Configuration.GetSection(DeviceWriterOptions.Section));
-        services.Configure<TokenRefreshBatchOptions>(builder.Configuration.GetSection(TokenRefreshBatchOptions.Section));
+        services.AddOptions<TokenRefreshBatchOptions>().BindConfiguration(TokenRefreshBatchOptions.Section)
+            .Validate(batches => batches.Capacity > 0 && batches.Writers > 0 && batches.MaxSize > 0,
+                "TokenRefreshBatches:Capacity, Writers and MaxSize must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<TokenRefreshBatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();

@@ -27,7 +27,7 @@ public sealed partial class TokenRefreshBatcher(
     private static readonly ActivitySource ActivitySource = new("Pushboard.DeviceApi");
 
     private readonly Channel<PendingRefresh> _pending = Channel.CreateBounded<PendingRefresh>(
-        new BoundedChannelOptions(Math.Max(1, options.Value.Capacity)) { FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(options.Value.Capacity) { FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _abort = new();
     private Task _writers = Task.CompletedTask;
 
@@ -49,7 +49,7 @@ public sealed partial class TokenRefreshBatcher(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var writers = Math.Max(1, options.Value.Writers);
+        var writers = options.Value.Writers;
         _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
@@ -73,7 +73,7 @@ public sealed partial class TokenRefreshBatcher(
 
     private async Task WriteBatchesAsync()
     {
-        var maxSize = Math.Max(1, options.Value.MaxSize);
+        var maxSize = options.Value.MaxSize;
         var batch = new List<PendingRefresh>(maxSize);
         var deviceIds = new HashSet<string>(StringComparer.Ordinal);
         var tokens = new HashSet<string>(StringComparer.Ordinal);

@@ -23,18 +23,19 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
                 cancellationToken);
     }
 
-    // Deletes the devices that expired (updatedAt is when they did) more than Retention:ExpiredDevices ago, a batch per
-    // statement; returns how many.
+    // Deletes the devices that expired more than Retention:ExpiredDevices ago, a batch per statement; returns how many.
+    // Counted from lastSeenAt (a device expires 270 days after it), which only the app's own calls move: a merge patch
+    // by a back end moves updatedAt and must not keep an expired device for another 90 days.
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         var settings = retention.Value;
-        var cutoff = (timeProvider.GetUtcNow() - settings.ExpiredDevices).UtcDateTime;
+        var cutoff = (timeProvider.GetUtcNow() - TokenLifetime.ExpiredAfter - settings.ExpiredDevices).UtcDateTime;
         var deleted = 0;
         int batch;
         do
         {
             var ids = db.Devices
-                .Where(device => device.Status == DeviceStatuses.Invalid && device.InvalidReason == InvalidReasons.Expired && device.UpdatedAt < cutoff)
+                .Where(device => device.Status == DeviceStatuses.Invalid && device.InvalidReason == InvalidReasons.Expired && device.LastSeenAt < cutoff)
                 .Select(device => device.DeviceId)
                 .Take(settings.DeleteBatchSize);
             batch = await db.Devices.Where(device => ids.Contains(device.DeviceId)).ExecuteDeleteAsync(cancellationToken);

@@ -31,8 +31,9 @@ public static class ApplicationServicesExtensions
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
         services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
-            .Validate(retention => retention.Interval > TimeSpan.Zero && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
-                "Retention:Interval and Retention:DeleteBatchSize must be positive, Retention:BatchPause not negative.")
+            .Validate(retention => retention.Notifications > TimeSpan.Zero && retention.Interval > TimeSpan.Zero
+                    && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
+                "Retention:Notifications, Interval and DeleteBatchSize must be positive, Retention:BatchPause not negative.")
             .ValidateOnStart();
         services.AddScoped<NotificationQueries>();
         services.AddScoped<NotificationSubmission>();
@@ -50,7 +51,9 @@ public static class ApplicationServicesExtensions
         services.AddHostedService<StalledNotificationSweeper>();
         services.AddScoped<NotificationRetention>();
         services.AddHostedService<NotificationRetentionService>();
-        services.Configure<DeferredEnqueueOptions>(builder.Configuration.GetSection(DeferredEnqueueOptions.Section));
+        services.AddOptions<DeferredEnqueueOptions>().BindConfiguration(DeferredEnqueueOptions.Section)
+            .Validate(deferred => deferred.Capacity > 0, "DeferredEnqueue:Capacity must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 

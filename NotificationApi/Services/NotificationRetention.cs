@@ -9,9 +9,6 @@ namespace Pushboard.NotificationApi.Services;
 // are one range of the (notification_id, id) index, so a batch is an index range scan that locks only its own rows.
 public sealed class NotificationRetention(NotificationsDbContext db, TimeProvider time, IOptions<RetentionOptions> options)
 {
-    // Notifications looked up per round; each is deleted on its own.
-    private const int NotificationsPerRound = 100;
-
     // Returns how many notifications were deleted.
     public async Task<int> DeleteEndedAsync(CancellationToken cancellationToken)
     {
@@ -25,7 +22,7 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
                 .Where(n => n.CompletedAt < cutoff)
                 .OrderBy(n => n.CompletedAt)
                 .Select(n => n.Id)
-                .Take(NotificationsPerRound)
+                .Take(settings.DeleteBatchSize)
                 .ToListAsync(cancellationToken);
             foreach (var notificationId in ended)
             {
@@ -33,7 +30,7 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
                 deleted++;
             }
         }
-        while (ended.Count == NotificationsPerRound);
+        while (ended.Count == settings.DeleteBatchSize);
 
         return deleted;
     }

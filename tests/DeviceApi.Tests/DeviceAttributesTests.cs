@@ -114,6 +114,29 @@ public sealed class DeviceAttributesTests(DeviceApiFixture fixture)
         await Json(await Patch(TestData.NewId(), """{"locale":"en"}""", "application/json"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Concurrent_patches_of_one_device_tags_all_merge()
+    {
+        var id = TestData.NewId();
+        await Json(await _admin.PutDevice(id, new { fcmToken = TestData.NewToken(), platform = "android" }), HttpStatusCode.Created);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Patch(id, $"{{\"tags\":{{\"k{i}\":\"v\"}}}}", "application/json")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal(20, (await Json(await _admin.GetAsync($"/api/devices/{id}"), HttpStatusCode.OK))["tags"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task Patch_member_names_are_exact_and_the_last_of_a_repeated_member_counts()
+    {
+        var id = TestData.NewId();
+        await Json(await _admin.PutDevice(id, new { fcmToken = TestData.NewToken(), platform = "android", userId = "u-1", tags = new { a = "x" } }), HttpStatusCode.Created);
+
+        Assert.NotNull((await Json(await Patch(id, """{"UserID":null}""", "application/json"), HttpStatusCode.BadRequest))["errors"]!["UserID"]);
+        var patched = await Json(await Patch(id, """{"tags":{"b":"y"},"tags":null}""", "application/json"), HttpStatusCode.OK);
+        Assert.Equal(("u-1", "{}"), (patched["userId"].Text(), patched["tags"]!.ToJsonString()));
+    }
+
     private static readonly System.Text.Json.JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private Task<HttpResponseMessage> Patch(string id, string body, string contentType) =>

@@ -37,14 +37,15 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
     }
 
     [Fact]
-    public async Task Expired_devices_are_deleted_90_days_after_they_expired_and_no_other_device_is()
+    public async Task Expired_devices_are_deleted_90_days_after_they_expired_even_if_patched_since_and_no_other_device_is()
     {
         var now = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
         var clock = new FakeTimeProvider(now);
         var (longExpired, recentlyExpired, longUnregistered) = (TestData.NewId("longexp"), TestData.NewId("newexp"), TestData.NewId("longunreg"));
         await using var dataSource = await fixture.DevicesDbAsync();
-        await SeedAsync(dataSource, longExpired, "invalid", now.AddDays(-91), "expired");
-        await SeedAsync(dataSource, recentlyExpired, "invalid", now.AddDays(-89), "expired");
+        // Expired 270 days after it was last seen; the long-expired one had its tags patched yesterday (updatedAt).
+        await SeedAsync(dataSource, longExpired, "invalid", now.AddDays(-270 - 91), "expired", updatedAt: now.AddDays(-1));
+        await SeedAsync(dataSource, recentlyExpired, "invalid", now.AddDays(-270 - 89), "expired");
         await SeedAsync(dataSource, longUnregistered, "invalid", now.AddDays(-400));
 
         await using var db = new DevicesDbContext(new DbContextOptionsBuilder<DevicesDbContext>().UseNpgsql(dataSource).Options);
@@ -59,16 +60,18 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
     private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock) =>
         new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = 1 }));
 
-    private static async Task SeedAsync(NpgsqlDataSource dataSource, string id, string status, DateTimeOffset lastSeen, string reason = "unregistered")
+    private static async Task SeedAsync(
+        NpgsqlDataSource dataSource, string id, string status, DateTimeOffset lastSeen, string reason = "unregistered", DateTimeOffset? updatedAt = null)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO devices (device_id, fcm_token, platform, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at)
-            VALUES ($1, 'token-' || $1, 'android', $2, CASE WHEN $2 = 'invalid' THEN $4 END, $3, $3, $3, $3)
+            VALUES ($1, 'token-' || $1, 'android', $2, CASE WHEN $2 = 'invalid' THEN $4 END, $3, $5, $3, $3)
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = lastSeen.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = (updatedAt ?? lastSeen).UtcDateTime });
         await command.ExecuteNonQueryAsync();
     }
 }

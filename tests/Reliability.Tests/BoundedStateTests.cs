@@ -33,27 +33,32 @@ public sealed class BoundedStateTests(ReliabilityAppFixture fixture) : IDisposab
     }
 
     [Fact]
-    public async Task A_notification_that_ended_longer_ago_than_the_retention_is_deleted_with_its_deliveries()
+    public async Task Notifications_that_ended_longer_ago_than_the_retention_are_deleted_with_their_deliveries()
     {
         var prefix = PushboardClient.Unique("retention");
         await fixture.SeedDevicesAsync(prefix, 30);
         var devices = Enumerable.Range(1, 30).Select(i => $"{prefix}-{i:D6}").ToArray();
         var old = (await _pushboard.SendAsync(new { target = new { deviceIds = devices }, data = new { a = "old" } }))["id"].Text();
         var recent = (await _pushboard.SendAsync(new { target = new { deviceIds = devices }, data = new { a = "recent" } }))["id"].Text();
+        var oldFailed = (await _pushboard.SendAsync(new { target = new { userId = PushboardClient.Unique("nobody") }, data = new { a = "none" } }))["id"].Text();
         await _pushboard.WaitUntilFinishedAsync(old);
         await _pushboard.WaitUntilFinishedAsync(recent);
+        Assert.Equal("failed", (await _pushboard.WaitUntilFinishedAsync(oldFailed))["status"].Text());
 
         await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
-        await using (var backdate = new NpgsqlCommand("UPDATE notifications SET completed_at = now() - interval '91 days' WHERE id = $1", db))
+        await using (var backdate = new NpgsqlCommand("UPDATE notifications SET completed_at = now() - interval '91 days' WHERE id = ANY($1)", db))
         {
-            backdate.Parameters.AddWithValue(Guid.Parse(old));
-            Assert.Equal(1, await backdate.ExecuteNonQueryAsync());
+            backdate.Parameters.AddWithValue(new[] { Guid.Parse(old), Guid.Parse(oldFailed) });
+            Assert.Equal(2, await backdate.ExecuteNonQueryAsync());
         }
 
         using var timeout = new CancellationTokenSource(Patience);
-        while ((await _pushboard.Notifications.GetAsync($"/api/notifications/{old}", timeout.Token)).StatusCode != HttpStatusCode.NotFound)
+        foreach (var id in new[] { old, oldFailed })
         {
-            await Task.Delay(200, timeout.Token);
+            while ((await _pushboard.Notifications.GetAsync($"/api/notifications/{id}", timeout.Token)).StatusCode != HttpStatusCode.NotFound)
+            {
+                await Task.Delay(200, timeout.Token);
+            }
         }
 
         Assert.Equal(0, await RowsAsync(db, "deliveries", old));
