@@ -1,4 +1,5 @@
 using Pushboard.Contracts;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
@@ -18,10 +19,11 @@ public static class DeviceValidation
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateRegistration(string deviceId, RegisterDeviceRequest request)
+    public static Dictionary<string, string[]> ValidateRegistration(string deviceId, RegisterDeviceRequest request, DeviceAccess access)
     {
         var errors = new Dictionary<string, string[]>();
         CheckDeviceId(deviceId, errors);
+        CheckChosenSecret(access, errors);
         CheckToken(request.FcmToken, errors);
         if (request.Platform is null)
         {
@@ -42,10 +44,11 @@ public static class DeviceValidation
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateRefresh(string deviceId, RefreshTokenRequest request)
+    public static Dictionary<string, string[]> ValidateRefresh(string deviceId, RefreshTokenRequest request, DeviceAccess access)
     {
         var errors = new Dictionary<string, string[]>();
         CheckDeviceId(deviceId, errors);
+        CheckChosenSecret(access, errors);
         CheckToken(request.FcmToken, errors);
         return errors;
     }
@@ -134,6 +137,15 @@ public static class DeviceValidation
         if (!ApiPatterns.DeviceId().IsMatch(deviceId))
         {
             errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-'."];
+        }
+    }
+
+    // A secret the app chooses for a device it creates or claims (a device's own secret refuses any other first, 403).
+    private static void CheckChosenSecret(DeviceAccess access, Dictionary<string, string[]> errors)
+    {
+        if (access.PresentsMalformedSecret)
+        {
+            errors[ApiHeaders.DeviceSecret] = [$"{ApiHeaders.DeviceSecret} must be 43-128 base64url characters (A-Z, a-z, 0-9, '-', '_')."];
         }
     }
 

@@ -9,6 +9,11 @@ internal static class DeviceRows
     public const string Columns =
         "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at";
 
+    // What the request paths read back: the columns and the secret's hash (never answered, only checked).
+    public const string Selected = $"{Columns}, secret_hash";
+
+    public const int SelectedCount = 13;
+
     public static Device Read(NpgsqlDataReader reader) => new()
     {
         DeviceId = reader.GetString(0),
@@ -23,5 +28,6 @@ internal static class DeviceRows
         UpdatedAt = reader.GetDateTime(9),
         TokenUpdatedAt = reader.GetDateTime(10),
         LastSeenAt = reader.GetDateTime(11),
+        SecretHash = reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12),
     };
 }

@@ -1,5 +1,6 @@
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Tests;
@@ -46,7 +47,8 @@ public sealed class PureLogicTests
     [Fact]
     public void Registration_lists_every_bad_field()
     {
-        var errors = DeviceValidation.ValidateRegistration("id with space", new RegisterDeviceRequest(null, null, "", new string('v', 65), "ko\nKR"));
+        var errors = DeviceValidation.ValidateRegistration(
+            "id with space", new RegisterDeviceRequest(null, null, "", null, new string('v', 65), "ko\nKR"), DeviceAccess.ForAdmin);
         Assert.Equal(["appVersion", "deviceId", "fcmToken", "locale", "platform", "userId"], errors.Keys.Order());
     }
 
@@ -55,7 +57,7 @@ public sealed class PureLogicTests
     [InlineData("web", null, null, null)]
     [InlineData("ios", "사용자@example.com", "", "")]
     public void Valid_registrations_pass(string platform, string? userId, string? appVersion, string? locale) =>
-        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, appVersion, locale)));
+        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, null, appVersion, locale), DeviceAccess.ForAdmin));
 
     [Theory]
     [InlineData("t\u00a0k")]
@@ -65,6 +67,6 @@ public sealed class PureLogicTests
     public void Tokens_with_whitespace_control_or_broken_characters_are_refused(string token)
     {
         token = token == "lone surrogate" ? "tok" + '\ud800' : token;
-        Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token)).Keys);
+        Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token), DeviceAccess.ForAdmin).Keys);
     }
 }

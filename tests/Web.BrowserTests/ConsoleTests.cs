@@ -102,7 +102,7 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         var deviceId = $"browser-{Guid.NewGuid():N}";
         var token = $"token-{Guid.NewGuid():N}";
         var user = $"user-{Guid.NewGuid():N}";
-        using var devices = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        using var devices = fixture.CreateAppClient("deviceapi");
         (await devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "ios", userId = user })).EnsureSuccessStatusCode();
         return (deviceId, token, user);
     }
