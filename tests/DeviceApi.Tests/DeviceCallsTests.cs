@@ -107,7 +107,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     public async Task Patch_refreshes_the_token()
     {
         var id = TestData.NewId();
-        var registered = await _app.Register(id, TestData.NewToken(), "android", "u-7");
+        var registered = await _app.Register(id, TestData.NewToken(), "android", "u-7", fixture.Vouch("u-7"));
         var token = TestData.NewToken();
 
         var response = await _app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = token });
@@ -183,7 +183,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     public async Task List_defaults_to_50_per_page()
     {
         var user = TestData.NewId("user");
-        await Task.WhenAll(Enumerable.Range(0, 55).Select(i => _app.Register($"{user}-{i:D2}", TestData.NewToken(), "ios", user)));
+        await Task.WhenAll(Enumerable.Range(0, 55).Select(i => _app.Register($"{user}-{i:D2}", TestData.NewToken(), "ios", user, fixture.Vouch(user))));
 
         var first = (await _admin.GetFromJsonAsync<PageDto>($"/api/devices?userId={user}"))!;
         Assert.Equal(50, first.Items.Count);
