@@ -246,6 +246,8 @@ public sealed partial class DeviceIdentityTests(DeviceApiFixture fixture)
         Assert.False((await replaced.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("deviceSecret", out _));
         Assert.Equal(HttpStatusCode.OK, (await _admin.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() })).StatusCode);
 
+        Assert.True((await AdminViewAsync(id)).GetProperty("hasSecret").GetBoolean());
+        await AssertSecretRefused(await App(null).PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() }));
         Assert.Equal(HttpStatusCode.OK, (await App(secret).PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/api/devices/{id}")).StatusCode);
     }

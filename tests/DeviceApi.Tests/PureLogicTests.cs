@@ -44,6 +44,11 @@ public sealed class PureLogicTests
     [InlineData(null, "(none)")]
     public void Tokens_are_masked_to_their_last_six_characters(string? token, string masked) => Assert.Equal(masked, TokenMask.Mask(token));
 
+    // The value of `printf %s u-42 | openssl dgst -sha256 -hmac identity-secret-example` (docs/deviceapi.md).
+    [Fact]
+    public void The_userIdHash_is_the_lowercase_hex_hmac_openssl_prints() =>
+        Assert.Equal("a045ca78b030f0a2ecf9896df5d33bbd5a05f6e370821bff22ec1b9fdd3ad587", UserIdHash.Compute("u-42", "identity-secret-example"));
+
     [Fact]
     public void Registration_lists_every_bad_field()
     {
