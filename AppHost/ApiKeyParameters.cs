@@ -2,7 +2,7 @@ namespace Pushboard.AppHost;
 
 internal static class ApiKeyParameters
 {
-    // In local runs a strong key is generated once and kept in the AppHost's user secrets;
+    // The API keys and the identity secret: in local runs a strong key is generated once and kept in the AppHost's user secrets;
     // a published app has no default: the deployment must supply the key.
     public static IResourceBuilder<ParameterResource> AddApiKeyParameter(this IDistributedApplicationBuilder builder, string name) =>
         builder.ExecutionContext.IsRunMode

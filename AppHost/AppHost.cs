@@ -7,6 +7,8 @@ try
 
     var adminApiKey = builder.AddApiKeyParameter("admin-api-key");
     var appApiKey = builder.AddApiKeyParameter("app-api-key");
+    // The key of the userIdHash an app's back end computes to vouch for a userId (API.md "Device identity").
+    var identitySecret = builder.AddApiKeyParameter("identity-secret");
 
     // Postgres (devicesdb, notificationsdb) and Redis (cache): containers, local executables or existing servers.
     var infrastructure = builder.AddPushboardInfrastructure();
@@ -15,6 +17,7 @@ try
         .WithInfrastructure(infrastructure.DevicesDb)
         .WithInfrastructure(infrastructure.Cache)
         .WithApiKeys(adminApiKey, appApiKey)
+        .WithEnvironment("Parameters__identity-secret", identitySecret)
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints();
 

@@ -5,4 +5,5 @@ public static class ApiHeaders
 {
     public const string ApiKey = "X-Api-Key";
     public const string IdempotencyKey = "Idempotency-Key";
+    public const string DeviceSecret = "X-Device-Secret";
 }

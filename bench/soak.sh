@@ -22,6 +22,7 @@ pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 RANDOM=${SOAK_SEED:-$$}
 admin_key="soak-admin-key-$RANDOM$RANDOM$RANDOM"
 app_key="soak-app-key-$RANDOM$RANDOM$RANDOM"
+identity_secret="soak-identity-secret-$RANDOM$RANDOM$RANDOM"
 
 # Timing, scaled with the run: a 30-minute run faults every 3 minutes, broadcasts every 5, deletes notifications 3
 # minutes after they ended (checked every 20 s) and remembers an Idempotency-Key for 5 minutes.
@@ -108,7 +109,7 @@ start() {
       launch_dotnet FcmEmulator "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
         Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000 ;;
     DeviceApi)
-      launch_dotnet DeviceApi "$devices_port" "${keys[@]}" \
+      launch_dotnet DeviceApi "$devices_port" "${keys[@]}" "Parameters__identity-secret=$identity_secret" \
         ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port" ;;
     NotificationApi)
       launch_dotnet NotificationApi "$api_port" "${keys[@]}" \
@@ -185,7 +186,7 @@ sample() {
 
 echo "load for $minutes min..."
 python3 "$root/bench/soak/driver.py" drive --devices-port "$devices_port" --api-port "$api_port" --emulator-port "$emulator_port" \
-  --admin-key "$admin_key" --app-key "$app_key" --duration "$duration" --first-broadcast $((fault_every - 5)) \
+  --admin-key "$admin_key" --app-key "$app_key" --identity-secret "$identity_secret" --duration "$duration" --first-broadcast $((fault_every - 5)) \
   --broadcast-every "$broadcast_every" --drain-timeout $((duration / 4 > 240 ? duration / 4 : 240)) \
   --window $((workers * concurrency)) --events "$work/events.log" &
 driver_pid=$!

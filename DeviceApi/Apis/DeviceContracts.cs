@@ -4,8 +4,10 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Apis;
 
+// userIdHash is only checked (API.md "Device identity"), never stored or answered.
 public sealed record RegisterDeviceRequest(
-    string? FcmToken, string? Platform, string? UserId, string? AppVersion, string? Locale, string? TimeZone, Dictionary<string, string?>? Tags);
+    string? FcmToken, string? Platform, string? UserId, string? UserIdHash, string? AppVersion, string? Locale, string? TimeZone,
+    Dictionary<string, string?>? Tags);
 
 public sealed record RefreshTokenRequest(string? FcmToken);
 
@@ -26,12 +28,21 @@ public sealed record DeviceResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime TokenUpdatedAt,
-    DateTime LastSeenAt)
+    DateTime LastSeenAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DeviceSecret,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? HasSecret)
 {
-    public static DeviceResponse From(Device device) => new(
+    // deviceSecret: only in the answer that created or claimed the device with a secret the server issued.
+    // hasSecret (Pushboard's addition to API.md): only in answers to the admin key, for the console.
+    public static DeviceResponse From(Device device, bool forAdmin, string? deviceSecret = null) => new(
         device.DeviceId, device.FcmToken, device.Platform, device.UserId, device.AppVersion, device.Locale, device.TimeZone, device.Tags,
-        device.Status, device.InvalidReason, device.CreatedAt, device.UpdatedAt, device.TokenUpdatedAt, device.LastSeenAt);
+        device.Status, device.InvalidReason, device.CreatedAt, device.UpdatedAt, device.TokenUpdatedAt, device.LastSeenAt,
+        deviceSecret, forAdmin ? device.HasSecret : null);
+
+    public static DeviceResponse ForAdmin(Device device) => From(device, forAdmin: true);
 }
+
+public sealed record DeviceSecretResponse(string DeviceSecret);
 
 public sealed record DevicePage(List<DeviceResponse> Items, string? Next);
 
@@ -47,4 +58,5 @@ public sealed record ListDevicesQuery(string? UserId, string? Platform, string? 
 [JsonSerializable(typeof(DevicePage))]
 [JsonSerializable(typeof(DeviceItems))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(DeviceSecretResponse))]
 public sealed partial class DeviceApiJsonContext : JsonSerializerContext;

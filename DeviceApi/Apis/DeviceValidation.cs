@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pushboard.Contracts;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
 
@@ -19,10 +20,11 @@ public static class DeviceValidation
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateRegistration(string deviceId, RegisterDeviceRequest request)
+    public static Dictionary<string, string[]> ValidateRegistration(string deviceId, RegisterDeviceRequest request, DeviceAccess access)
     {
         var errors = new Dictionary<string, string[]>();
         CheckDeviceId(deviceId, errors);
+        CheckChosenSecret(access, errors);
         CheckToken(request.FcmToken, errors);
         if (request.Platform is null)
         {
@@ -56,10 +58,11 @@ public static class DeviceValidation
     // A JSON merge patch (RFC 7396) of userId, userIdHash, appVersion, locale, timeZone and tags, names matched exactly
     // as RFC 7396 does; any other member is refused, so that a client sending fcmToken or platform here learns where
     // they belong.
-    public static Dictionary<string, string[]> ValidatePatch(string deviceId, JsonElement body, out DevicePatch patch)
+    public static Dictionary<string, string[]> ValidatePatch(string deviceId, JsonElement body, DeviceAccess access, out DevicePatch patch)
     {
         var errors = new Dictionary<string, string[]>();
         CheckDeviceId(deviceId, errors);
+        CheckChosenSecret(access, errors);
         patch = new DevicePatch(default, default, default, default, false, new Dictionary<string, string?>(), null);
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -133,10 +136,11 @@ public static class DeviceValidation
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateRefresh(string deviceId, RefreshTokenRequest request)
+    public static Dictionary<string, string[]> ValidateRefresh(string deviceId, RefreshTokenRequest request, DeviceAccess access)
     {
         var errors = new Dictionary<string, string[]>();
         CheckDeviceId(deviceId, errors);
+        CheckChosenSecret(access, errors);
         CheckToken(request.FcmToken, errors);
         return errors;
     }
@@ -225,6 +229,15 @@ public static class DeviceValidation
         if (!ApiPatterns.DeviceId().IsMatch(deviceId))
         {
             errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-'."];
+        }
+    }
+
+    // A secret the app chooses for a device it creates or claims (a device's own secret refuses any other first, 403).
+    private static void CheckChosenSecret(DeviceAccess access, Dictionary<string, string[]> errors)
+    {
+        if (access.PresentsMalformedSecret)
+        {
+            errors[ApiHeaders.DeviceSecret] = [$"{ApiHeaders.DeviceSecret} must be 43-128 base64url characters (A-Z, a-z, 0-9, '-', '_')."];
         }
     }
 

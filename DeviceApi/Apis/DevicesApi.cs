@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
@@ -36,14 +37,23 @@ public static class DevicesApi
         devices.MapPost("/query", QueryDevices)
             .RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Internal: the devices (any status) among up to 1000 ids");
+        devices.MapPost("/{deviceId}/secret", IssueSecret)
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Issue a new device secret; the old one stops working");
 
         return app;
     }
 
-    public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ValidationProblem>> RegisterDevice(
-        string deviceId, RegisterDeviceRequest request, DeviceWriter writer, CancellationToken cancellationToken)
+    public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> RegisterDevice(
+        string deviceId, RegisterDeviceRequest request, DeviceAccess access, DeviceIdentity identity, DeviceWriter writer,
+        CancellationToken cancellationToken)
     {
-        var errors = DeviceValidation.ValidateRegistration(deviceId, request);
+        var errors = DeviceValidation.ValidateRegistration(deviceId, request, access);
+        if (await identity.RefusalAsync(deviceId, access, request.UserId, request.UserIdHash, errors.Count > 0, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (errors.Count > 0)
         {
             return Invalid(errors);
@@ -52,22 +62,32 @@ public static class DevicesApi
         var tags = request.Tags?.ToDictionary(tag => tag.Key, tag => tag.Value!, StringComparer.Ordinal) ?? [];
         var registration = new DeviceRegistration(
             request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale, request.TimeZone, tags);
-        var (device, created) = await writer.RegisterAsync(deviceId, registration, cancellationToken);
-        var response = DeviceResponse.From(device);
+        var (device, created) = await writer.RegisterAsync(deviceId, registration, access, cancellationToken);
+        if (device is null)
+        {
+            return DeviceIdentity.SecretRefused(deviceId);
+        }
+
+        var response = DeviceResponse.From(device, access.IsAdmin, access.IssuedSecret);
         return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem, ServiceUnavailableHttpResult>> RefreshToken(
-        string deviceId, RefreshTokenRequest request, TokenRefreshBatcher batcher, IOptions<TokenRefreshBatchOptions> options,
-        CancellationToken cancellationToken)
+        string deviceId, RefreshTokenRequest request, DeviceAccess access, DeviceIdentity identity, TokenRefreshBatcher batcher,
+        IOptions<TokenRefreshBatchOptions> options, CancellationToken cancellationToken)
     {
-        var errors = DeviceValidation.ValidateRefresh(deviceId, request);
+        var errors = DeviceValidation.ValidateRefresh(deviceId, request, access);
+        if (await identity.RefusalAsync(deviceId, access, userId: null, userIdHash: null, errors.Count > 0, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (errors.Count > 0)
         {
             return Invalid(errors);
         }
 
-        if (!batcher.TryRefresh(deviceId, request.FcmToken!, cancellationToken, out var refreshed))
+        if (!batcher.TryRefresh(new TokenRefresh(deviceId, request.FcmToken!, access), cancellationToken, out var refreshed))
         {
             var retryAfter = options.Value.RetryAfter;
             return ServiceUnavailable.Problem(
@@ -76,25 +96,41 @@ public static class DevicesApi
         }
 
         var device = await refreshed;
-        return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
+        if (device is null)
+        {
+            return await identity.RefusedWriteAsync(deviceId, access, cancellationToken) ?? DeviceNotFound(deviceId);
+        }
+
+        return TypedResults.Ok(DeviceResponse.From(device, access.IsAdmin, access.IssuedSecret));
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> PatchDevice(
-        string deviceId, JsonElement body, DeviceWriter writer, CancellationToken cancellationToken)
+        string deviceId, JsonElement body, DeviceAccess access, DeviceIdentity identity, DeviceWriter writer, CancellationToken cancellationToken)
     {
-        var errors = DeviceValidation.ValidatePatch(deviceId, body, out var patch);
+        var errors = DeviceValidation.ValidatePatch(deviceId, body, access, out var patch);
+        var userId = patch.UserId.IsSet ? patch.UserId.Value : null;
+        if (await identity.RefusalAsync(deviceId, access, userId, patch.UserIdHash, errors.Count > 0, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         if (errors.Count > 0)
         {
             return Invalid(errors);
         }
 
-        var result = await writer.PatchAsync(deviceId, patch, cancellationToken);
+        var result = await writer.PatchAsync(deviceId, patch, access, cancellationToken);
+        if (result.Refused)
+        {
+            return DeviceIdentity.SecretRefused(deviceId);
+        }
+
         if (result.TooManyTags)
         {
             return Invalid(new() { ["tags"] = [$"A device holds at most {ApiPatterns.MaxTags} tags; this patch would leave more."] });
         }
 
-        return result.Device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(result.Device));
+        return result.Device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(result.Device, access.IsAdmin, access.IssuedSecret));
     }
 
     public static async Task<Results<Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> GetDevice(
@@ -107,7 +143,7 @@ public static class DevicesApi
         }
 
         var device = await store.FindAsync(deviceId, cancellationToken);
-        return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.From(device));
+        return device is null ? DeviceNotFound(deviceId) : TypedResults.Ok(DeviceResponse.ForAdmin(device));
     }
 
     public static async Task<Results<Ok<DevicePage>, ValidationProblem>> ListDevices(
@@ -121,7 +157,7 @@ public static class DevicesApi
 
         var devices = await store.ListAsync(filter, after, limit + 1, cancellationToken);
         var hasMore = devices.Count > limit;
-        var items = devices.Take(limit).Select(DeviceResponse.From).ToList();
+        var items = devices.Take(limit).Select(DeviceResponse.ForAdmin).ToList();
         return TypedResults.Ok(new DevicePage(items, hasMore ? PageCursor.Encode(PageCursor.Devices, items[^1].DeviceId) : null));
     }
 
@@ -137,10 +173,33 @@ public static class DevicesApi
         // An id that breaks the deviceId rules cannot exist; it is simply not found.
         var deviceIds = request.DeviceIds!.Select(id => id!).Where(id => ApiPatterns.DeviceId().IsMatch(id)).Distinct(StringComparer.Ordinal).ToList();
         var devices = deviceIds.Count == 0 ? [] : await store.FindManyAsync(deviceIds, cancellationToken);
-        return TypedResults.Ok(new DeviceItems(devices.Select(DeviceResponse.From).ToList()));
+        return TypedResults.Ok(new DeviceItems(devices.Select(DeviceResponse.ForAdmin).ToList()));
     }
 
-    public static async Task<Results<NoContent, ValidationProblem>> DeleteDevice(
+    public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteDevice(
+        string deviceId, DeviceAccess access, DeviceIdentity identity, DeviceWriter writer, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateDeviceId(deviceId);
+        if (await identity.RefusalAsync(deviceId, access, userId: null, userIdHash: null, errors.Count > 0, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        if (!await writer.DeleteAsync(deviceId, access, cancellationToken)
+            && await identity.RefusedWriteAsync(deviceId, access, cancellationToken) is { } refusedWrite)
+        {
+            return refusedWrite;
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<DeviceSecretResponse>, ProblemHttpResult, ValidationProblem>> IssueSecret(
         string deviceId, DeviceWriter writer, CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateDeviceId(deviceId);
@@ -149,8 +208,10 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        await writer.DeleteAsync(deviceId, cancellationToken);
-        return TypedResults.NoContent();
+        var secret = DeviceSecrets.New();
+        return await writer.ReplaceSecretAsync(deviceId, DeviceSecrets.Hash(secret), cancellationToken)
+            ? TypedResults.Ok(new DeviceSecretResponse(secret))
+            : DeviceNotFound(deviceId);
     }
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>

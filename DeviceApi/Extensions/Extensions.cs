@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
 using Pushboard.ServiceDefaults;
@@ -55,6 +56,9 @@ public static class ApplicationServicesExtensions
         services.AddHostedService<DeviceInvalidationConsumer>();
 
         builder.AddApiKeyAuthentication();
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+        services.AddSingleton<DeviceIdentity>();
 
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
         services.AddApiProblemDetails(BodyLimits.DeviceApi);

@@ -9,8 +9,11 @@ internal static class DeviceRows
     public const string Columns =
         "device_id, fcm_token, platform, user_id, app_version, locale, status, invalid_reason, created_at, updated_at, token_updated_at, last_seen_at, time_zone, tags";
 
-    // A statement may return more after the columns: they start at this ordinal.
-    public const int Count = 14;
+    // What the request paths read back: the columns and the secret's hash (never answered, only checked).
+    public const string Selected = $"{Columns}, secret_hash";
+
+    // A statement may return more after these: they start at this ordinal.
+    public const int SelectedCount = 15;
 
     public static Device Read(NpgsqlDataReader reader) => new()
     {
@@ -28,5 +31,6 @@ internal static class DeviceRows
         LastSeenAt = reader.GetDateTime(11),
         TimeZone = reader.IsDBNull(12) ? null : reader.GetString(12),
         Tags = DeviceTags.Parse(reader.GetString(13)),
+        SecretHash = reader.IsDBNull(14) ? null : reader.GetFieldValue<byte[]>(14),
     };
 }

@@ -9,9 +9,9 @@ public sealed record DeviceFilter(string? UserId, string? Platform, string? Stat
 // DeviceWriter has the writes.
 public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
 {
-    private const string FindSql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = $1";
+    private const string FindSql = $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id = $1";
 
-    private const string FindManySql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = ANY($1)";
+    private const string FindManySql = $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id = ANY($1)";
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
 
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-        command.CommandText = $"SELECT {DeviceRows.Columns} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
+        command.CommandText = $"SELECT {DeviceRows.Selected} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
         return await ReadAllAsync(command, cancellationToken);
     }
 

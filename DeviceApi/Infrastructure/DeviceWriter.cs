@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pushboard.Contracts;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
@@ -8,10 +9,11 @@ namespace Pushboard.DeviceApi.Infrastructure;
 public sealed record DeviceRegistration(
     string FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale, string? TimeZone, IReadOnlyDictionary<string, string> Tags);
 
-public sealed record TokenRefresh(string DeviceId, string FcmToken);
+public sealed record TokenRefresh(string DeviceId, string FcmToken, DeviceAccess Access);
 
-// What a merge patch did: the device as written; or null, not found; or TooManyTags, nothing written.
-public sealed record PatchResult(Device? Device, bool TooManyTags);
+// What a merge patch did: the device as written; or null: not found, Refused (the caller may not write it) or
+// TooManyTags, nothing written.
+public sealed record PatchResult(Device? Device, bool TooManyTags, bool Refused);
 
 // The write paths of the registry as single SQL statements on a pooled connection: one round trip each.
 // Token ownership lives in the statements and the unique index on the token: a write whose token another device holds
@@ -39,87 +41,105 @@ public sealed partial class DeviceWriter(
         ORDER BY device_id FOR UPDATE
         """;
 
-    // Takes the token from whichever other device holds it; a refresh ($4 false) of an unknown device takes nothing.
+    // The caller may write row d (DeviceAccess): the admin key ($5), an unclaimed device, or the secret's hash ($6).
+    // The hashes are compared by Postgres, not in constant time: timing could reveal at most a prefix of the SHA-256
+    // of what the caller sent, which says nothing about the secret. A claim keeps the row's hash or sets $7
+    // (COALESCE): the row is locked by the write, so two claims of one device cannot both win.
+    private const string Allowed = "($5 OR d.secret_hash IS NULL OR d.secret_hash = $6)";
+
+    // Takes the token from whichever other device holds it, but only for a write that will happen: the device exists
+    // and the caller may write it, or it is a registration ($4) of a new device.
     // Reading the count of `released` makes the release run before the device's own row is written.
-    private const string ReleaseToken = """
+    private const string ReleaseToken = $"""
         released AS (
             UPDATE devices SET fcm_token = NULL, status = 'invalid', invalid_reason = 'token_reassigned', updated_at = $3
             WHERE md5(fcm_token) = md5($2) AND fcm_token = $2 AND device_id <> $1
-              AND ($4 OR EXISTS (SELECT 1 FROM devices WHERE device_id = $1))
+              AND (EXISTS (SELECT 1 FROM devices d WHERE d.device_id = $1 AND {Allowed})
+                   OR ($4 AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = $1)))
             RETURNING device_id),
         release AS (SELECT count(*) AS taken FROM released)
         """;
 
     private const string InsertDevice = $"""
-        INSERT INTO devices AS d ({DeviceRows.Columns})
-        SELECT $1, $2, $5, $6, $7, $8, 'active', NULL, $3, $3, $3, $3, $9, $10
+        INSERT INTO devices AS d ({DeviceRows.Columns}, secret_hash)
+        SELECT $1, $2, $8, $9, $10, $11, 'active', NULL, $3, $3, $3, $3, $12, $13, $7
         """;
 
-    private const string OnDeviceConflict = """
+    private const string OnDeviceConflict = $"""
         ON CONFLICT (device_id) DO UPDATE SET
             fcm_token = excluded.fcm_token, platform = excluded.platform, user_id = excluded.user_id,
             app_version = excluded.app_version, locale = excluded.locale, time_zone = excluded.time_zone, tags = excluded.tags,
             status = 'active', invalid_reason = NULL,
             updated_at = excluded.updated_at, last_seen_at = excluded.last_seen_at,
-            token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END
+            token_updated_at = CASE WHEN d.fcm_token IS DISTINCT FROM excluded.fcm_token THEN excluded.token_updated_at ELSE d.token_updated_at END,
+            secret_hash = COALESCE(d.secret_hash, excluded.secret_hash)
+        WHERE {Allowed}
         """;
 
     private const string UpdateToken = """
-        UPDATE devices SET fcm_token = $2, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3
+        UPDATE devices AS d SET fcm_token = $2, status = 'active', invalid_reason = NULL,
+            updated_at = $3, token_updated_at = $3, last_seen_at = $3, secret_hash = COALESCE(d.secret_hash, $7)
         """;
 
-    private const string RegisterSql = $"{InsertDevice} {OnDeviceConflict} RETURNING {DeviceRows.Columns}, xmax = 0, 0::bigint";
+    private const string RegisterSql = $"{InsertDevice} {OnDeviceConflict} RETURNING {DeviceRows.Selected}, xmax = 0, 0::bigint";
 
     private const string RegisterTakingTokenSql = $"""
         WITH {ReleaseToken}
         {InsertDevice} FROM release
         {OnDeviceConflict}
-        RETURNING {DeviceRows.Columns}, xmax = 0, (SELECT taken FROM release)
+        RETURNING {DeviceRows.Selected}, xmax = 0, (SELECT taken FROM release)
         """;
 
-    private const string RefreshTokenSql = $"{UpdateToken} WHERE device_id = $1 RETURNING {DeviceRows.Columns}, false, 0::bigint";
+    private const string RefreshTokenSql = $"{UpdateToken} WHERE device_id = $1 AND {Allowed} RETURNING {DeviceRows.Selected}, false, 0::bigint";
 
     private const string RefreshTokenTakingTokenSql = $"""
         WITH {ReleaseToken}
-        {UpdateToken} FROM release WHERE device_id = $1
-        RETURNING {DeviceRows.Columns}, false, release.taken
+        {UpdateToken} FROM release WHERE device_id = $1 AND {Allowed}
+        RETURNING {DeviceRows.Selected}, false, release.taken
         """;
 
     // Many refreshes in one statement, the rows locked in the order of the arrays (a nested loop over the unnest).
-    // It takes no token: a refresh whose token another device holds is left out (and not returned).
+    // Each refresh carries its DeviceAccess (admin, presented hash, hash of a claim), checked as in Allowed.
+    // It takes no token: a refresh whose token another device holds is left out (and not returned), as is one
+    // whose secret does not match.
     private const string RefreshTokensSql = $"""
-        UPDATE devices SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3
-        FROM unnest($1::text[], $2::text[]) AS refresh(id, token)
-        WHERE device_id = refresh.id
+        UPDATE devices AS d SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
+            updated_at = $3, token_updated_at = $3, last_seen_at = $3, secret_hash = COALESCE(d.secret_hash, refresh.new_hash)
+        FROM unnest($1::text[], $2::text[], $4::boolean[], $5::bytea[], $6::bytea[]) AS refresh(id, token, admin, presented, new_hash)
+        WHERE d.device_id = refresh.id
+          AND (refresh.admin OR d.secret_hash IS NULL OR d.secret_hash = refresh.presented)
           AND NOT EXISTS (SELECT 1 FROM devices holder
                           WHERE md5(holder.fcm_token) = md5(refresh.token) AND holder.fcm_token = refresh.token AND holder.device_id <> refresh.id)
-        RETURNING {DeviceRows.Columns}
+        RETURNING {DeviceRows.Selected}
         """;
 
     // Local to the batch's implicit transaction.
     private const string SetLockTimeoutSql = "SELECT set_config('lock_timeout', $1, true)";
 
-    private const string DeleteSql = "DELETE FROM devices WHERE device_id = $1";
+    private const string DeleteSql = "DELETE FROM devices d WHERE d.device_id = $1 AND ($2 OR d.secret_hash IS NULL OR d.secret_hash = $3)";
 
-    private const string LockDeviceSql = $"SELECT {DeviceRows.Columns} FROM devices WHERE device_id = $1 FOR UPDATE";
+    private const string LockDeviceSql = $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id = $1 FOR UPDATE";
 
+    // A device without a secret is claimed by the app-key patch ($8: the new hash; null for the admin key).
     private const string PatchSql = $"""
-        UPDATE devices SET user_id = $2, app_version = $3, locale = $4, time_zone = $5, tags = $6, updated_at = $7
+        UPDATE devices SET user_id = $2, app_version = $3, locale = $4, time_zone = $5, tags = $6, updated_at = $7,
+            secret_hash = COALESCE(secret_hash, $8)
         WHERE device_id = $1
-        RETURNING {DeviceRows.Columns}
+        RETURNING {DeviceRows.Selected}
         """;
 
-    public async Task<(Device Device, bool Created)> RegisterAsync(string deviceId, DeviceRegistration registration, CancellationToken cancellationToken)
-    {
-        var (device, created) = await WriteAsync(RegisterSql, RegisterTakingTokenSql, deviceId, registration.FcmToken, registration, cancellationToken);
-        return (device!, created);
-    }
+    private const string ReplaceSecretSql = "UPDATE devices SET secret_hash = $2 WHERE device_id = $1";
 
-    public async Task<Device?> RefreshTokenAsync(string deviceId, string fcmToken, CancellationToken cancellationToken)
+    // Null when the device exists and `access` may not write it (nothing was written).
+    public async Task<(Device? Device, bool Created)> RegisterAsync(
+        string deviceId, DeviceRegistration registration, DeviceAccess access, CancellationToken cancellationToken) =>
+        await WriteAsync(RegisterSql, RegisterTakingTokenSql, deviceId, registration.FcmToken, access, registration, cancellationToken);
+
+    // Null when the device does not exist or `access` may not write it (nothing was written).
+    public async Task<Device?> RefreshTokenAsync(TokenRefresh refresh, CancellationToken cancellationToken)
     {
-        var (device, _) = await WriteAsync(RefreshTokenSql, RefreshTokenTakingTokenSql, deviceId, fcmToken, registration: null, cancellationToken);
+        var (device, _) = await WriteAsync(
+            RefreshTokenSql, RefreshTokenTakingTokenSql, refresh.DeviceId, refresh.FcmToken, refresh.Access, registration: null, cancellationToken);
         return device;
     }
 
@@ -145,6 +165,9 @@ public sealed partial class DeviceWriter(
                 new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.DeviceId)] },
                 new NpgsqlParameter<string[]> { TypedValue = [.. refreshes.Select(refresh => refresh.FcmToken)] },
                 new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime },
+                new NpgsqlParameter<bool[]> { TypedValue = [.. refreshes.Select(refresh => refresh.Access.IsAdmin)] },
+                new NpgsqlParameter<byte[]?[]> { TypedValue = [.. refreshes.Select(refresh => refresh.Access.PresentedHash)] },
+                new NpgsqlParameter<byte[]?[]> { TypedValue = [.. refreshes.Select(refresh => refresh.Access.NewHash)] },
             },
         });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -163,8 +186,8 @@ public sealed partial class DeviceWriter(
         IsRace(exception) || exception.SqlState is PostgresErrorCodes.LockNotAvailable;
 
     // Applies a merge patch to the device's row, locked from read to write so that concurrent patches of its tags merge
-    // one after the other.
-    public async Task<PatchResult> PatchAsync(string deviceId, DevicePatch patch, CancellationToken cancellationToken)
+    // one after the other, and a claim or a rotation of its secret cannot slip between the check and the write.
+    public async Task<PatchResult> PatchAsync(string deviceId, DevicePatch patch, DeviceAccess access, CancellationToken cancellationToken)
     {
         await using var connection = await writes.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -176,9 +199,9 @@ public sealed partial class DeviceWriter(
             device = await reader.ReadAsync(cancellationToken) ? DeviceRows.Read(reader) : null;
         }
 
-        if (device is null)
+        if (device is null || !access.Allows(device.SecretHash))
         {
-            return new PatchResult(null, TooManyTags: false);
+            return new PatchResult(null, TooManyTags: false, Refused: device is not null);
         }
 
         var tags = patch.ClearTags ? [] : device.Tags;
@@ -196,7 +219,7 @@ public sealed partial class DeviceWriter(
 
         if (tags.Count > ApiPatterns.MaxTags)
         {
-            return new PatchResult(null, TooManyTags: true);
+            return new PatchResult(null, TooManyTags: true, Refused: false);
         }
 
         await using var write = new NpgsqlCommand(PatchSql, connection, transaction);
@@ -207,6 +230,7 @@ public sealed partial class DeviceWriter(
         write.Parameters.Add(Text(patch.TimeZone.IsSet ? patch.TimeZone.Value : device.TimeZone));
         write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DeviceTags.Serialize(tags), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
         write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
+        write.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = access.NewHash, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         Device written;
         await using (var reader = await write.ExecuteReaderAsync(cancellationToken))
         {
@@ -215,26 +239,39 @@ public sealed partial class DeviceWriter(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new PatchResult(written, TooManyTags: false);
+        return new PatchResult(written, TooManyTags: false, Refused: false);
     }
 
-    public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken)
+    // False when nothing was deleted: the device does not exist, or `access` may not delete it.
+    public async Task<bool> DeleteAsync(string deviceId, DeviceAccess access, CancellationToken cancellationToken)
     {
         await using var command = writes.CreateCommand(DeleteSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.IsAdmin });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = access.PresentedHash, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    // The admin's `POST …/secret`: the old secret stops working with this statement. False for an unknown device.
+    public async Task<bool> ReplaceSecretAsync(string deviceId, byte[] secretHash, CancellationToken cancellationToken)
+    {
+        await using var command = writes.CreateCommand(ReplaceSecretSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = secretHash });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     // The common write finds the token free or already the device's own: one plain statement, no lock. When another
     // device holds the token, the unique index refuses it and the write runs again, this time taking the token.
     private async Task<(Device? Device, bool Created)> WriteAsync(
-        string sql, string takingTokenSql, string deviceId, string fcmToken, DeviceRegistration? registration, CancellationToken cancellationToken)
+        string sql, string takingTokenSql, string deviceId, string fcmToken, DeviceAccess access, DeviceRegistration? registration,
+        CancellationToken cancellationToken)
     {
         var settings = options.Value;
         try
         {
             await using var command = writes.CreateCommand(sql);
-            AddParameters(command.Parameters, deviceId, fcmToken, registration);
+            AddParameters(command.Parameters, deviceId, fcmToken, access, registration);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await ReadWrittenAsync(reader, deviceId, fcmToken, cancellationToken);
         }
@@ -255,7 +292,7 @@ public sealed partial class DeviceWriter(
                 });
                 var command = new NpgsqlBatchCommand(takingTokenSql);
                 batch.BatchCommands.Add(command);
-                AddParameters(command.Parameters, deviceId, fcmToken, registration);
+                AddParameters(command.Parameters, deviceId, fcmToken, access, registration);
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 await reader.NextResultAsync(cancellationToken);
                 await reader.NextResultAsync(cancellationToken);
@@ -272,12 +309,16 @@ public sealed partial class DeviceWriter(
         }
     }
 
-    private void AddParameters(NpgsqlParameterCollection parameters, string deviceId, string fcmToken, DeviceRegistration? registration)
+    private void AddParameters(
+        NpgsqlParameterCollection parameters, string deviceId, string fcmToken, DeviceAccess access, DeviceRegistration? registration)
     {
         parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         parameters.Add(new NpgsqlParameter<string> { TypedValue = fcmToken });
         parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime });
         parameters.Add(new NpgsqlParameter<bool> { TypedValue = registration is not null });
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = access.IsAdmin });
+        parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = access.PresentedHash, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = access.NewHash, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         if (registration is not null)
         {
             parameters.Add(new NpgsqlParameter<string> { TypedValue = registration.Platform });
@@ -300,8 +341,8 @@ public sealed partial class DeviceWriter(
         }
 
         var device = DeviceRows.Read(reader);
-        var created = reader.GetBoolean(DeviceRows.Count);
-        if (reader.GetInt64(DeviceRows.Count + 1) > 0)
+        var created = reader.GetBoolean(DeviceRows.SelectedCount);
+        if (reader.GetInt64(DeviceRows.SelectedCount + 1) > 0)
         {
             Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
         }

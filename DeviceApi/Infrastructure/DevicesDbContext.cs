@@ -36,6 +36,7 @@ public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options)
         device.Property(d => d.UpdatedAt).HasColumnName("updated_at");
         device.Property(d => d.TokenUpdatedAt).HasColumnName("token_updated_at");
         device.Property(d => d.LastSeenAt).HasColumnName("last_seen_at");
+        device.Property(d => d.SecretHash).HasColumnName("secret_hash");
 
         // Every token refresh rewrites the row's index entries, so the indexes are few: the user filter walks
         // (user_id, device_id); the rare invalid devices have a partial index; the platform, active and stale filters

@@ -11,8 +11,9 @@ namespace Pushboard.DeviceApi.Infrastructure;
 // and one statement for many devices costs Postgres a fraction of a statement and a commit for each
 // (docs/deviceapi.md#token-refresh-batches). A request is answered after its batch committed, as before.
 // A batch holds distinct devices and distinct tokens, sorted by device id, so batches running side by side lock
-// their rows in one order. The batch statement takes no token: a refresh it leaves out (a token another device
-// holds, an unknown device) runs alone through DeviceWriter.RefreshTokenAsync, which takes the token or answers 404;
+// their rows in one order. Each refresh carries its caller's DeviceAccess, checked by the statement itself. The batch
+// statement takes no token: a refresh it leaves out (a token another device holds, an unknown device, a secret that
+// does not match) runs alone through DeviceWriter.RefreshTokenAsync, which takes the token or writes nothing (404, 403);
 // so does every refresh of a batch that waited too long on a lock, that the unique index refused (a holder
 // committed meanwhile) or that a deadlock ended.
 // The queue is bounded (TokenRefreshBatchOptions.Capacity): a refresh that finds it full is refused before anything is
@@ -32,13 +33,13 @@ public sealed partial class TokenRefreshBatcher(
     private Task _writers = Task.CompletedTask;
 
     // False when the queue is full, or closed because the host is stopping: nothing was queued, nothing is written.
-    public bool TryRefresh(
-        string deviceId, string fcmToken, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<Device?>? refreshed)
+    // A refreshed task that ends with null: the device does not exist, or the refresh's access may not write it.
+    public bool TryRefresh(TokenRefresh tokenRefresh, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<Device?>? refreshed)
     {
-        var refresh = new PendingRefresh(new TokenRefresh(deviceId, fcmToken), Activity.Current?.Context, cancellationToken);
+        var refresh = new PendingRefresh(tokenRefresh, Activity.Current?.Context, cancellationToken);
         if (!_pending.Writer.TryWrite(refresh))
         {
-            Log.QueueFull(logger, deviceId);
+            Log.QueueFull(logger, tokenRefresh.DeviceId);
             refreshed = null;
             return false;
         }
@@ -170,7 +171,7 @@ public sealed partial class TokenRefreshBatcher(
         try
         {
             using var requestOrHost = CancellationTokenSource.CreateLinkedTokenSource(refresh.RequestAborted, cancellationToken);
-            refresh.Completion.TrySetResult(await deviceWriter.RefreshTokenAsync(refresh.Refresh.DeviceId, refresh.Refresh.FcmToken, requestOrHost.Token));
+            refresh.Completion.TrySetResult(await deviceWriter.RefreshTokenAsync(refresh.Refresh, requestOrHost.Token));
         }
         catch (OperationCanceledException) when (refresh.RequestAborted.IsCancellationRequested)
         {

@@ -19,4 +19,9 @@ public sealed class Device
     public DateTime UpdatedAt { get; set; }
     public DateTime TokenUpdatedAt { get; set; }
     public DateTime LastSeenAt { get; set; }
+
+    // SHA-256 of the device secret (API.md "Device identity"); null until the device is claimed.
+    public byte[]? SecretHash { get; set; }
+
+    public bool HasSecret => SecretHash is not null;
 }

@@ -2,10 +2,13 @@ using System.Text.Json;
 
 namespace Pushboard.Web.Services;
 
+// HasSecret: Pushboard's addition to the device resource, in answers to the admin key only.
 public sealed record Device(
     string DeviceId, string? FcmToken, string Platform, string? UserId, string? AppVersion, string? Locale,
     string Status, string? InvalidReason, DateTime CreatedAt, DateTime UpdatedAt, DateTime TokenUpdatedAt, DateTime LastSeenAt,
-    string? TimeZone = null, Dictionary<string, string>? Tags = null);
+    string? TimeZone = null, Dictionary<string, string>? Tags = null, bool HasSecret = false);
+
+public sealed record DeviceSecret(string Value);
 
 public sealed record Page<T>(List<T> Items, string? Next);
 

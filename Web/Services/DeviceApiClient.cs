@@ -5,6 +5,9 @@ public interface IDeviceApiClient
     Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default);
     Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default);
     Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default);
+
+    // A new device secret; the old one stops working. Null for an unknown device.
+    Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default);
 }
 
 public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
@@ -40,4 +43,14 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
         using var response = await http.DeleteAsync($"/api/devices/{Uri.EscapeDataString(deviceId)}", cancellationToken);
         await ApiResponses.EnsureSuccessAsync(response, cancellationToken);
     }
+
+    public async Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsync($"/api/devices/{Uri.EscapeDataString(deviceId)}/secret", content: null, cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound
+            ? null
+            : new DeviceSecret((await ApiResponses.ReadAsync<IssuedSecret>(response, cancellationToken)).DeviceSecret);
+    }
+
+    private sealed record IssuedSecret(string DeviceSecret);
 }

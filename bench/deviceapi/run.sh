@@ -2,7 +2,8 @@
 # DeviceApi throughput: PATCH token refresh (new tokens; then with TAKEOVER_PERCENT, default 5, of tokens taken from
 # another device) and GET device under wrk (64 connections, 10,000 seeded devices).
 # Builds Release, starts its own postgres (initdb --no-locale in a temp folder) and redis-server on free ports,
-# runs DeviceApi.dll as in production (logging at Warning), seeds devices, runs each wrk scenario RUNS times,
+# runs DeviceApi.dll as in production (logging at Warning), seeds devices (each with the device secret
+# bench-device-secret-<its number, 23 digits>, which patch-token.lua sends), runs each wrk scenario RUNS times,
 # prints the median req/s and p99, and stops everything it started.
 # Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 WARMUP=30s bench/deviceapi/run.sh
 #        POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/deviceapi/run.sh   (extra postgres settings)
@@ -19,6 +20,7 @@ export BENCH_DEVICES=${DEVICES:-10000}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export BENCH_ADMIN_KEY="bench-admin-key-$RANDOM$RANDOM$RANDOM"
 export BENCH_APP_KEY="bench-app-key-$RANDOM$RANDOM$RANDOM"
+identity_secret="bench-identity-secret-$RANDOM$RANDOM$RANDOM"
 
 
 work=$(mktemp -d /tmp/pushboard-bench-deviceapi-XXXXXX)
@@ -58,7 +60,7 @@ psql_devices() { "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d dev
   exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$api_port" \
     ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" \
     ConnectionStrings__cache="127.0.0.1:$redis_port" \
-    "Parameters__admin-api-key=$BENCH_ADMIN_KEY" "Parameters__app-api-key=$BENCH_APP_KEY" \
+    "Parameters__admin-api-key=$BENCH_ADMIN_KEY" "Parameters__app-api-key=$BENCH_APP_KEY" "Parameters__identity-secret=$identity_secret" \
     RateLimiting__PermitsPerSecond=1000000 Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
     dotnet DeviceApi.dll
 ) >"$work/deviceapi.log" 2>&1 &
@@ -67,9 +69,10 @@ for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$api_port/health
 curl -sf -o /dev/null "http://127.0.0.1:$api_port/health" || { echo "DeviceApi did not become healthy:"; cat "$work/deviceapi.log"; exit 1; }
 
 echo "seeding $BENCH_DEVICES devices..."
-psql_devices -c "INSERT INTO devices (device_id, fcm_token, platform, user_id, app_version, locale, status, created_at, updated_at, token_updated_at, last_seen_at)
+psql_devices -c "INSERT INTO devices (device_id, fcm_token, platform, user_id, app_version, locale, status, created_at, updated_at, token_updated_at, last_seen_at, secret_hash)
   SELECT format('bench-device-%s', lpad(n::text, 5, '0')), format('seed-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
-         (ARRAY['android', 'ios', 'web'])[n % 3 + 1], format('user-%s', n % 2500), '3.1.0', 'ko-KR', 'active', now(), now(), now(), now()
+         (ARRAY['android', 'ios', 'web'])[n % 3 + 1], format('user-%s', n % 2500), '3.1.0', 'ko-KR', 'active', now(), now(), now(), now(),
+         sha256(convert_to(format('bench-device-secret-%s', lpad(n::text, 23, '0')), 'UTF8'))
   FROM generate_series(1, $BENCH_DEVICES) AS n" -c "VACUUM ANALYZE devices"
 
 if [[ ${1:-} == --serve ]]; then

@@ -17,6 +17,7 @@ devices=${DEVICES:-100000}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 admin_key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
 app_key="bench-app-key-$RANDOM$RANDOM$RANDOM"
+identity_secret="bench-identity-secret-$RANDOM$RANDOM$RANDOM"
 
 
 work=$(mktemp -d /tmp/pushboard-bench-notificationapi-XXXXXX)
@@ -64,7 +65,7 @@ start() { # name, dll, port, env...
 keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" RateLimiting__PermitsPerSecond=1000000)
 start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
   Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
-start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" \
+start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" "Parameters__identity-secret=$identity_secret" \
   ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port"
 start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
   ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \

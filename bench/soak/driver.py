@@ -2,14 +2,19 @@
 """The load and the checks of bench/soak.sh (standard library only).
 
 drive:  for --duration seconds, device writers register, refresh, take over tokens and delete devices through DeviceApi
-        with the app key, a notifier posts notifications to device ids, users and topics (half with an
+        with the app key (each device with the secret it chose on its creating PUT, each userId with its userIdHash
+        keyed with --identity-secret), a notifier posts notifications to device ids, users and topics (half with an
         Idempotency-Key), a broadcaster posts `all: true` every --broadcast-every seconds, and a poller records the
         last status of every accepted notification. Then it waits for every notification to end and prints PASS/FAIL.
 trends: the per-minute samples soak.sh took, as a table, with each series' last quarter against its first.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import http.client
 import json
+import os
 import random
 import socket
 import sys
@@ -124,10 +129,27 @@ USERS = 200
 TOPICS = 20
 
 
+def device_secret():
+    """A secret the app chooses (API.md: 43-128 base64url characters): a PUT retried after a lost 201 still holds it."""
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+
+def registration(args, token, **fields):
+    """A PUT body with a userId, vouched for by the userIdHash the app's back end computes with the identity secret."""
+    user_id = f"soak-u{random.randrange(USERS)}"
+    user_id_hash = hmac.new(args.identity_secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+    return {"fcmToken": token, "userId": user_id, "userIdHash": user_id_hash, **fields}
+
+
 def device_writer(args, writer):
     client = Client("DeviceApi", args.devices_port, args.app_key)
     mine = []
+    secrets = {}
     created = 0
+
+    def holding(device):
+        return {"X-Device-Secret": secrets[device]}
+
     while not stop.is_set():
         began = time.monotonic()
         roll = random.random()
@@ -136,14 +158,15 @@ def device_writer(args, writer):
         if len(mine) < 20 or roll < 0.30:
             device, token = f"soak-d{writer}-{created:06d}", f"soak-t{writer}-{created}-{uuid.uuid4().hex[:12]}"
             created += 1
-            body = {"fcmToken": token, "platform": random.choice(["android", "ios", "web"]), "userId": f"soak-u{random.randrange(USERS)}"}
-            outcome = client.until_answered("PUT", f"/api/devices/{device}", body, deadline=deadline)
+            secrets[device] = device_secret()
+            body = registration(args, token, platform=random.choice(["android", "ios", "web"]))
+            outcome = client.until_answered("PUT", f"/api/devices/{device}", body, holding(device), deadline)
             settle(device, outcome, {200, 201}, token, "PUT new")
             if outcome is not None and outcome[0] in (200, 201):
                 mine.append(device)
         elif roll < 0.65:
             device, token = random.choice(mine), f"soak-t{writer}-r-{uuid.uuid4().hex}"
-            settle(device, client.until_answered("PATCH", f"/api/devices/{device}/token", {"fcmToken": token}, deadline=deadline),
+            settle(device, client.until_answered("PATCH", f"/api/devices/{device}/token", {"fcmToken": token}, holding(device), deadline),
                    {200}, token, "PATCH refresh")
         elif roll < 0.80:
             # A takeover: the token of one device is registered by another, which leaves the first without a token.
@@ -152,18 +175,18 @@ def device_writer(args, writer):
                 token = devices.expected.get(donor)
             if token is None:
                 continue
-            outcome = client.until_answered("PATCH", f"/api/devices/{taker}/token", {"fcmToken": token}, deadline=deadline)
+            outcome = client.until_answered("PATCH", f"/api/devices/{taker}/token", {"fcmToken": token}, holding(taker), deadline)
             settle(taker, outcome, {200}, token, "PATCH takeover")
             if outcome is not None and outcome[0] == 200:
                 with devices.lock:
                     devices.expected[donor] = None
         elif roll < 0.92:
             device, token = random.choice(mine), f"soak-t{writer}-p-{uuid.uuid4().hex}"
-            body = {"fcmToken": token, "platform": "android", "userId": f"soak-u{random.randrange(USERS)}", "appVersion": "2.0.0"}
-            settle(device, client.until_answered("PUT", f"/api/devices/{device}", body, deadline=deadline), {200}, token, "PUT again")
+            body = registration(args, token, platform="android", appVersion="2.0.0")
+            settle(device, client.until_answered("PUT", f"/api/devices/{device}", body, holding(device), deadline), {200}, token, "PUT again")
         else:
             device = mine.pop(random.randrange(len(mine)))
-            outcome = client.until_answered("DELETE", f"/api/devices/{device}", deadline=deadline)
+            outcome = client.until_answered("DELETE", f"/api/devices/{device}", headers=holding(device), deadline=deadline)
             with devices.lock:
                 if outcome is not None and outcome[0] == 204:
                     devices.expected.pop(device, None)
@@ -411,6 +434,7 @@ def main():
         d.add_argument(f"--{name}", type=int, required=True)
     d.add_argument("--admin-key", required=True)
     d.add_argument("--app-key", required=True)
+    d.add_argument("--identity-secret", required=True)
     d.add_argument("--events", required=True)
     d.add_argument("--device-writers", type=int, default=2)
     d.add_argument("--device-rate", type=float, default=10, help="operations per second per device writer")

@@ -74,6 +74,7 @@ public sealed class ContainersManifestTests(DefaultManifest manifest) : IClassFi
     [Theory]
     [InlineData("admin-api-key")]
     [InlineData("app-api-key")]
+    [InlineData("identity-secret")]
     [InlineData("firebase-service-account")]
     public void Secrets_are_secret_parameters_without_a_default_so_the_deployment_must_supply_them(string name)
     {
@@ -105,6 +106,9 @@ public sealed class ContainersManifestTests(DefaultManifest manifest) : IClassFi
 
         Assert.Equal("{admin-api-key.value}", web["Parameters__admin-api-key"]);
         Assert.DoesNotContain("Parameters__app-api-key", web.Keys);
+        Assert.Equal("{identity-secret.value}", deviceApi["Parameters__identity-secret"]);
+        Assert.DoesNotContain("Parameters__identity-secret", notificationApi.Keys);
+        Assert.DoesNotContain("Parameters__identity-secret", web.Keys);
         Assert.Equal("{deviceapi.bindings.http.url}", notificationApi["services__deviceapi__http__0"]);
         Assert.Equal("{notificationapi.bindings.http.url}", web["services__notificationapi__http__0"]);
     }

@@ -39,7 +39,10 @@ public sealed class DeviceApiFixture : PushboardAppFixture, IAsyncLifetime
 
     public HttpClient Admin() => CreateAdminClient(Resource);
 
-    public HttpClient AppClient() => CreateClient(Resource, AppApiKey);
+    public HttpClient AppClient() => CreateAppClient(Resource);
+
+    // The app key alone, without a device secret.
+    public HttpClient AppKeyOnly() => CreateClient(Resource, AppApiKey);
 
     public HttpClient Anonymous() => CreateClient(Resource);
 
@@ -85,9 +88,10 @@ public static class TestData
     public static Task<HttpResponseMessage> PutDevice(this HttpClient client, string deviceId, object body) =>
         client.PutAsJsonAsync($"/api/devices/{deviceId}", body);
 
-    public static async Task<DeviceDto> Register(this HttpClient client, string deviceId, string token, string platform = "android", string? userId = null)
+    public static async Task<DeviceDto> Register(
+        this HttpClient client, string deviceId, string token, string platform = "android", string? userId = null, string? userIdHash = null)
     {
-        var response = await client.PutDevice(deviceId, new { fcmToken = token, platform, userId });
+        var response = await client.PutDevice(deviceId, new { fcmToken = token, platform, userId, userIdHash });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<DeviceDto>())!;
     }

@@ -16,7 +16,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     {
         var id = TestData.NewId();
         var token = TestData.NewToken();
-        var created = await _app.PutDevice(id, new { fcmToken = token, platform = "android", userId = "김민준@example.com", appVersion = "3.1.0", locale = "ko-KR" });
+        var created = await _app.PutDevice(id, new { fcmToken = token, platform = "android", userId = "김민준@example.com", userIdHash = fixture.Vouch("김민준@example.com"), appVersion = "3.1.0", locale = "ko-KR" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/api/devices/{id}", created.Headers.Location?.OriginalString);
         var device = (await created.Content.ReadFromJsonAsync<DeviceDto>())!;
@@ -58,13 +58,14 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     {
         var id = TestData.NewId();
         var token = TestData.NewToken();
-        await _app.Register(id, token, "web", "u-1");
+        await _app.Register(id, token, "web", "u-1", fixture.Vouch("u-1"));
 
         var response = await _app.PutDevice(id, new
         {
             fcmToken = "has space",
             platform = "windows",
             userId = "bell\u0007",
+            userIdHash = fixture.Vouch("bell\u0007"),
             appVersion = new string('9', 65),
             locale = new string('k', 65),
         });
@@ -72,7 +73,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
 
         await (await _app.PutDevice("bad id!", new { platform = "android" })).AssertValidationErrors("deviceId", "fcmToken");
         await (await _app.PutDevice(new string('a', 129), new { fcmToken = "t", platform = "ios" })).AssertValidationErrors("deviceId");
-        await (await _app.PutDevice(id, new { fcmToken = new string('t', 4097), platform = "ios", userId = "" })).AssertValidationErrors("fcmToken", "userId");
+        await (await _app.PutDevice(id, new { fcmToken = new string('t', 4097), platform = "ios", userId = "", userIdHash = fixture.Vouch("") })).AssertValidationErrors("fcmToken", "userId");
 
         var unchanged = await _admin.GetDevice(id);
         Assert.Equal((token, "web", "u-1"), (unchanged.FcmToken, unchanged.Platform, unchanged.UserId));
@@ -84,7 +85,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
         var id = "A.b_c:d-" + new string('z', 120);
         var token = (TestData.NewToken() + new string('x', 4096))[..4096];
         var userId = string.Concat(Enumerable.Repeat("😀", 256));
-        var device = await _app.Register(id, token, "web", userId);
+        var device = await _app.Register(id, token, "web", userId, fixture.Vouch(userId));
         Assert.Equal((id, token, userId), (device.DeviceId, device.FcmToken, device.UserId));
     }
 
@@ -106,7 +107,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     public async Task Patch_refreshes_the_token()
     {
         var id = TestData.NewId();
-        var registered = await _app.Register(id, TestData.NewToken(), "android", "u-7");
+        var registered = await _app.Register(id, TestData.NewToken(), "android", "u-7", fixture.Vouch("u-7"));
         var token = TestData.NewToken();
 
         var response = await _app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = token });
@@ -182,7 +183,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     public async Task List_defaults_to_50_per_page()
     {
         var user = TestData.NewId("user");
-        await Task.WhenAll(Enumerable.Range(0, 55).Select(i => _app.Register($"{user}-{i:D2}", TestData.NewToken(), "ios", user)));
+        await Task.WhenAll(Enumerable.Range(0, 55).Select(i => _app.Register($"{user}-{i:D2}", TestData.NewToken(), "ios", user, fixture.Vouch(user))));
 
         var first = (await _admin.GetFromJsonAsync<PageDto>($"/api/devices?userId={user}"))!;
         Assert.Equal(50, first.Items.Count);

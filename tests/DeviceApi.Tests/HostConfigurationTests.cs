@@ -12,6 +12,7 @@ namespace Pushboard.DeviceApi.Tests;
 public sealed class HostConfigurationTests(DeviceApiFixture fixture)
 {
     private const string AppKey = "in-process-app-key-0123456789";
+    private const string IdentitySecret = "in-process-identity-secret-0123456789";
 
     private async Task<WebApplicationFactory<deviceapi::Program>> HostAsync(string environment, params (string Key, string Value)[] settings)
     {
@@ -57,7 +58,7 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
     [InlineData("too-short-key")]
     public async Task Outside_development_a_missing_or_short_key_stops_the_start(string? adminKey)
     {
-        var settings = new List<(string, string)> { ("Parameters:app-api-key", AppKey) };
+        var settings = new List<(string, string)> { ("Parameters:app-api-key", AppKey), ("Parameters:identity-secret", IdentitySecret) };
         if (adminKey is not null)
         {
             settings.Add(("Parameters:admin-api-key", adminKey));
@@ -67,5 +68,22 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
         Assert.Contains("admin-api-key", failure.Message);
         Assert.DoesNotContain(AppKey, failure.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("too-short")]
+    public async Task Outside_development_a_missing_or_short_identity_secret_stops_the_start(string? identitySecret)
+    {
+        var settings = new List<(string, string)> { ("Parameters:app-api-key", AppKey), ("Parameters:admin-api-key", "in-process-admin-key-0123456789") };
+        if (identitySecret is not null)
+        {
+            settings.Add(("Parameters:identity-secret", identitySecret));
+        }
+
+        await using var factory = await HostAsync("Production", [.. settings]);
+        var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("identity-secret", failure.Message);
+        Assert.DoesNotContain(identitySecret ?? "(none)", failure.Message);
     }
 }

@@ -1,5 +1,6 @@
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
+using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Tests;
@@ -43,10 +44,16 @@ public sealed class PureLogicTests
     [InlineData(null, "(none)")]
     public void Tokens_are_masked_to_their_last_six_characters(string? token, string masked) => Assert.Equal(masked, TokenMask.Mask(token));
 
+    // The value of `printf %s u-42 | openssl dgst -sha256 -hmac identity-secret-example` (docs/deviceapi.md).
+    [Fact]
+    public void The_userIdHash_is_the_lowercase_hex_hmac_openssl_prints() =>
+        Assert.Equal("a045ca78b030f0a2ecf9896df5d33bbd5a05f6e370821bff22ec1b9fdd3ad587", UserIdHash.Compute("u-42", "identity-secret-example"));
+
     [Fact]
     public void Registration_lists_every_bad_field()
     {
-        var errors = DeviceValidation.ValidateRegistration("id with space", new RegisterDeviceRequest(null, null, "", new string('v', 65), "ko\nKR", "KST", new() { ["a b"] = "x" }));
+        var errors = DeviceValidation.ValidateRegistration(
+            "id with space", new RegisterDeviceRequest(null, null, "", null, new string('v', 65), "ko\nKR", "KST", new() { ["a b"] = "x" }), DeviceAccess.ForAdmin);
         Assert.Equal(["appVersion", "deviceId", "fcmToken", "locale", "platform", "tags", "timeZone", "userId"], errors.Keys.Order());
     }
 
@@ -55,7 +62,8 @@ public sealed class PureLogicTests
     [InlineData("web", null, null, null)]
     [InlineData("ios", "사용자@example.com", "", "")]
     public void Valid_registrations_pass(string platform, string? userId, string? appVersion, string? locale) =>
-        Assert.Empty(DeviceValidation.ValidateRegistration("d-1", new RegisterDeviceRequest("tok", platform, userId, appVersion, locale, "Asia/Seoul", new() { ["plan"] = "pro" })));
+        Assert.Empty(DeviceValidation.ValidateRegistration(
+            "d-1", new RegisterDeviceRequest("tok", platform, userId, null, appVersion, locale, "Asia/Seoul", new() { ["plan"] = "pro" }), DeviceAccess.ForAdmin));
 
     [Theory]
     [InlineData("t\u00a0k")]
@@ -65,6 +73,6 @@ public sealed class PureLogicTests
     public void Tokens_with_whitespace_control_or_broken_characters_are_refused(string token)
     {
         token = token == "lone surrogate" ? "tok" + '\ud800' : token;
-        Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token)).Keys);
+        Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token), DeviceAccess.ForAdmin).Keys);
     }
 }

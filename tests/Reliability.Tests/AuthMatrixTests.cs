@@ -22,6 +22,9 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
         using var client = new PushboardClient(fixture);
         var device = PushboardClient.Unique("auth");
         await client.RegisterAsync(device, PushboardClient.Unique("token"));
+        // Its own device: a new secret would lock the app out of the one above.
+        var rotated = PushboardClient.Unique("auth");
+        await client.RegisterAsync(rotated, PushboardClient.Unique("token"));
         var notification = (await client.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } }))["id"].Text();
         var registration = new { fcmToken = PushboardClient.Unique("token"), platform = "ios" };
         var calls = new Call[]
@@ -31,6 +34,7 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
             new("deviceapi", HttpMethod.Get, $"/api/devices/{device}", Access.AdminOnly),
             new("deviceapi", HttpMethod.Get, "/api/devices?limit=5", Access.AdminOnly),
             new("deviceapi", HttpMethod.Post, "/api/devices/query", Access.AdminOnly, new { deviceIds = new[] { device } }),
+            new("deviceapi", HttpMethod.Post, $"/api/devices/{rotated}/secret", Access.AdminOnly),
             new("notificationapi", HttpMethod.Post, "/api/notifications", Access.AdminOnly, new { target = new { topic = "news" }, data = new { a = "b" } }),
             new("notificationapi", HttpMethod.Get, "/api/notifications?limit=5", Access.AdminOnly),
             new("notificationapi", HttpMethod.Get, $"/api/notifications/{notification}", Access.AdminOnly),
@@ -49,7 +53,7 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
         {
             foreach (var (name, key) in keys)
             {
-                using var http = fixture.CreateClient(call.Service, key);
+                using var http = key == fixture.AppApiKey ? fixture.CreateAppClient(call.Service) : fixture.CreateClient(call.Service, key);
                 using var request = new HttpRequestMessage(call.Method, call.Path) { Content = call.Body is null ? null : JsonContent.Create(call.Body) };
                 using var response = await http.SendAsync(request);
                 answered++;

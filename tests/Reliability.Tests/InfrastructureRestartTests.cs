@@ -97,7 +97,7 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
         using var stopLoad = new CancellationTokenSource();
         var load = Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
         {
-            using var client = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+            using var client = fixture.CreateAppClient("deviceapi");
             client.Timeout = NoHang;
             for (var i = 0; !stopLoad.IsCancellationRequested; i++)
             {

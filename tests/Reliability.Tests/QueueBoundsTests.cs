@@ -41,7 +41,7 @@ public sealed class QueueBoundsTests(QueueBoundsFixture fixture) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly PushboardClient _pushboard = new(fixture);
-    private readonly HttpClient _app = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+    private readonly HttpClient _app = fixture.CreateAppClient("deviceapi");
 
     [Fact]
     public async Task A_token_refresh_that_finds_the_queue_full_is_answered_503_with_Retry_After_and_not_written()

@@ -12,13 +12,23 @@ namespace Pushboard.Reliability.Tests;
 public sealed class SecurityTests(ReliabilityAppFixture fixture)
 {
     [Fact]
-    public async Task No_key_token_or_service_account_secret_reaches_the_logs_traces_or_problem_details()
+    public async Task No_key_token_device_secret_identity_secret_or_service_account_secret_reaches_the_logs_traces_or_problem_details()
     {
         using var watching = new CancellationTokenSource();
         var logs = WatchLogs(await InstanceIdsAsync(["deviceapi", "notificationapi", "web", "fcm-emulator"]), watching.Token);
         using var client = new PushboardClient(fixture);
         var (device, token) = (PushboardClient.Unique("secret"), "unregistered-" + PushboardClient.Unique("token"));
         await client.RegisterAsync(device, token);
+        var (vouched, user) = (PushboardClient.Unique("secret"), PushboardClient.Unique("user"));
+        await client.RegisterAsync(vouched, PushboardClient.Unique("token"), user);
+        using var bare = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        var issued = (await (await bare.PutAsJsonAsync($"/api/devices/{PushboardClient.Unique("secret")}", new { fcmToken = PushboardClient.Unique("token"), platform = "web" }))
+            .Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["deviceSecret"].Text();
+        Assert.NotEmpty(issued);
+        using var admin = fixture.CreateAdminClient("deviceapi");
+        var rotated = (await (await admin.PostAsync($"/api/devices/{device}/secret", null)).Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["deviceSecret"].Text();
+        using var oldSecret = fixture.CreateAppClient("deviceapi");
+        var refused = await (await oldSecret.PatchAsJsonAsync($"/api/devices/{device}/token", new { fcmToken = token })).Content.ReadAsStringAsync();
         var accepted = await client.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } });
         await client.WaitUntilFinishedAsync(accepted["id"].Text());
         using var wrongKey = fixture.CreateClient("deviceapi", fixture.AdminApiKey + "x");
@@ -29,10 +39,15 @@ public sealed class SecurityTests(ReliabilityAppFixture fixture)
         var text = string.Join("\n", await Task.WhenAll(logs));
 
         Assert.Contains(token[^6..], text);
-        foreach (var secret in new[] { fixture.AdminApiKey, fixture.AppApiKey, token, "PRIVATE KEY" })
+        var secrets = new[]
+        {
+            fixture.AdminApiKey, fixture.AppApiKey, token, "PRIVATE KEY", fixture.DeviceSecret, issued, rotated, fixture.IdentitySecret, fixture.Vouch(user),
+        };
+        foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, text);
             Assert.DoesNotContain(secret, problem);
+            Assert.DoesNotContain(secret, refused);
             Assert.DoesNotContain(secret, traces);
             Assert.DoesNotContain(secret, exportedLogs);
         }

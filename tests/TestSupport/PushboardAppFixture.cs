@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Aspire.Hosting;
+using Pushboard.Contracts;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Xunit;
@@ -14,6 +15,11 @@ public class PushboardAppFixture : IAsyncLifetime
 
     public string AdminApiKey { get; } = "test-admin-key-" + Guid.NewGuid().ToString("N");
     public string AppApiKey { get; } = "test-app-key-" + Guid.NewGuid().ToString("N");
+    public string IdentitySecret { get; } = "test-identity-secret-" + Guid.NewGuid().ToString("N");
+
+    // The secret the test app chooses for every device it creates (API.md: 43-128 base64url characters), sent on
+    // every app-key call, so a test can call again on a device it registered.
+    public string DeviceSecret { get; } = "test-device-secret-" + Guid.NewGuid().ToString("N");
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "pushboard-tests-" + Guid.NewGuid().ToString("N"));
     public int PostgresPort { get; } = FreePort.Next();
     public int RedisPort { get; } = FreePort.Next();
@@ -34,6 +40,7 @@ public class PushboardAppFixture : IAsyncLifetime
         $"Infrastructure:FcmEmulatorHttp2Port={FcmEmulatorHttp2Port}",
         $"Parameters:admin-api-key={AdminApiKey}",
         $"Parameters:app-api-key={AppApiKey}",
+        $"Parameters:identity-secret={IdentitySecret}",
     ];
 
     // Override to change the model before it is built (e.g. replicas, extra environment).
@@ -70,6 +77,17 @@ public class PushboardAppFixture : IAsyncLifetime
     }
 
     public HttpClient CreateAdminClient(string resource) => CreateClient(resource, AdminApiKey);
+
+    // The app key with the app's device secret, as the app calls DeviceApi.
+    public HttpClient CreateAppClient(string resource)
+    {
+        var client = CreateClient(resource, AppApiKey);
+        client.DefaultRequestHeaders.Add(ApiHeaders.DeviceSecret, DeviceSecret);
+        return client;
+    }
+
+    // The userIdHash the app's back end computes for a userId.
+    public string Vouch(string userId) => UserIdHash.Compute(userId, IdentitySecret);
 
     public Uri EndpointOf(string resource) => App.GetEndpoint(resource, "http");
 

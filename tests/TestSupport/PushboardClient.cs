@@ -9,7 +9,7 @@ namespace Pushboard.Tests;
 public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
 {
     private static readonly TimeSpan CompletionTimeout = TimeSpan.FromMinutes(4);
-    private readonly HttpClient _devices = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+    private readonly HttpClient _devices = fixture.CreateAppClient("deviceapi");
     private readonly HttpClient _deviceAdmin = fixture.CreateAdminClient("deviceapi");
     private readonly HttpClient _emulator = new() { BaseAddress = new Uri($"http://localhost:{fixture.FcmEmulatorPort}") };
 
@@ -21,7 +21,7 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
 
     public async Task RegisterAsync(string deviceId, string token, string? userId = null)
     {
-        using var response = await _devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "android", userId });
+        using var response = await _devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "android", userId, userIdHash = userId is null ? null : fixture.Vouch(userId) });
         response.EnsureSuccessStatusCode();
     }
 

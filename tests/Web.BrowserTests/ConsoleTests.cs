@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Pushboard.Contracts;
 
 namespace Pushboard.Web.BrowserTests;
 
@@ -54,6 +56,28 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_operator_issues_a_new_device_secret_and_the_old_one_stops_working()
+    {
+        var (deviceId, _, _) = await RegisterDeviceAsync();
+        await SignInAsync();
+        await _page.GotoAsync($"/devices/{deviceId}");
+        await Assertions.Expect(_page.Locator(".device-secret span")).ToHaveTextAsync("set");
+
+        await _page.ClickAsync("button:has-text('Issue a new secret')");
+        var secret = _page.Locator(".issued-secret .secret-value");
+        await Assertions.Expect(secret).ToHaveTextAsync(new Regex("^[A-Za-z0-9_-]{43}$"));
+        await Screenshot("device-secret");
+
+        using var oldSecret = fixture.CreateAppClient("deviceapi");
+        var refused = await oldSecret.PatchAsJsonAsync($"/api/devices/{deviceId}/token", new { fcmToken = $"token-{Guid.NewGuid():N}" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var newSecret = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        newSecret.DefaultRequestHeaders.Add(ApiHeaders.DeviceSecret, await secret.TextContentAsync());
+        var refreshed = await newSecret.PatchAsJsonAsync($"/api/devices/{deviceId}/token", new { fcmToken = $"token-{Guid.NewGuid():N}" });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+    }
+
+    [Fact]
     public async Task A_notification_composed_in_the_console_reaches_completed()
     {
         var (deviceId, _, _) = await RegisterDeviceAsync();
@@ -102,8 +126,8 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         var deviceId = $"browser-{Guid.NewGuid():N}";
         var token = $"token-{Guid.NewGuid():N}";
         var user = $"user-{Guid.NewGuid():N}";
-        using var devices = fixture.CreateClient("deviceapi", fixture.AppApiKey);
-        (await devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "ios", userId = user })).EnsureSuccessStatusCode();
+        using var devices = fixture.CreateAppClient("deviceapi");
+        (await devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "ios", userId = user, userIdHash = fixture.Vouch(user) })).EnsureSuccessStatusCode();
         return (deviceId, token, user);
     }
 

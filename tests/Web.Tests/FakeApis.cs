@@ -14,9 +14,25 @@ public sealed class FakeDeviceApi : IDeviceApiClient
         return Task.FromResult(Answer(filter, after));
     }
 
-    public Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default) => Task.FromResult<Device?>(null);
+    public Dictionary<string, Device> Stored { get; } = new(StringComparer.Ordinal);
+
+    public List<string> IssuedSecrets { get; } = [];
+
+    public Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Stored.GetValueOrDefault(deviceId));
 
     public Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        if (!Stored.ContainsKey(deviceId))
+        {
+            return Task.FromResult<DeviceSecret?>(null);
+        }
+
+        IssuedSecrets.Add($"secret-{IssuedSecrets.Count + 1}-for-{deviceId}");
+        return Task.FromResult<DeviceSecret?>(new DeviceSecret(IssuedSecrets[^1]));
+    }
 
     public static Device Device(string id) =>
         new(id, "token-" + id, "android", "user-1", "1.0", "en", "active", null, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow);

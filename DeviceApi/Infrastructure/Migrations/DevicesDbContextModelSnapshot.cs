@@ -63,6 +63,10 @@ namespace Pushboard.DeviceApi.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("platform");
 
+                    b.Property<byte[]>("SecretHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using Pushboard.Contracts;
+using Pushboard.ServiceDefaults.ApiKeys;
+
+namespace Pushboard.DeviceApi.Identity;
+
+// What a call may do to a device's row, carried into the write itself so that checking the secret and writing are one
+// statement (a rotation or a claim running at the same moment cannot slip between them):
+// - the admin key: anything, and a device it creates gets no secret (NewHash null; an existing secret is kept);
+// - the app key with X-Device-Secret: a device whose secret hash is PresentedHash, or an unclaimed one, which then
+//   keeps the presented secret (the app chose it; the answer carries none);
+// - the app key without it: only an unclaimed (or new) device, which gets IssuedSecret, returned in that answer only.
+public sealed record DeviceAccess(bool IsAdmin, string? PresentedSecret, byte[]? PresentedHash, string? IssuedSecret, byte[]? NewHash)
+{
+    public static readonly DeviceAccess ForAdmin = new(true, null, null, null, null);
+
+    // Minimal API binds a handler parameter of this type from the request (after authentication).
+    public static ValueTask<DeviceAccess?> BindAsync(HttpContext context) => ValueTask.FromResult<DeviceAccess?>(From(context));
+
+    public static DeviceAccess From(HttpContext context)
+    {
+        if (context.User.IsInRole(ApiKeyRoles.Admin))
+        {
+            return ForAdmin;
+        }
+
+        if (context.Request.Headers.TryGetValue(ApiHeaders.DeviceSecret, out var header))
+        {
+            var presented = header.ToString();
+            var hash = DeviceSecrets.Hash(presented);
+            return new DeviceAccess(false, presented, hash, null, hash);
+        }
+
+        var issued = DeviceSecrets.New();
+        return new DeviceAccess(false, null, null, issued, DeviceSecrets.Hash(issued));
+    }
+
+    // A secret the app chose that does not have the shape API.md requires (a 400 unless the device's own secret refuses it first).
+    public bool PresentsMalformedSecret => PresentedSecret is not null && !DeviceSecrets.ChosenShape().IsMatch(PresentedSecret);
+
+    // The same rule the writes apply in SQL, for the answers of a refused request.
+    public bool Allows(byte[]? storedHash) =>
+        IsAdmin || storedHash is null || (PresentedHash is not null && CryptographicOperations.FixedTimeEquals(storedHash, PresentedHash));
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.Web.Components.Pages;
+using Pushboard.Web.Services;
+
+namespace Pushboard.Web.Tests;
+
+public sealed class DeviceDetailsPageTests : BunitContext
+{
+    private readonly FakeDeviceApi _api = new();
+
+    public DeviceDetailsPageTests()
+    {
+        Services.AddSingleton<IDeviceApiClient>(_api);
+        Services.AddSingleton<INotificationApiClient>(new FakeNotificationApi());
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Theory]
+    [InlineData(true, "set")]
+    [InlineData(false, "none: the next app call claims the device")]
+    public void The_page_says_whether_the_device_has_a_secret(bool hasSecret, string shown)
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1") with { HasSecret = hasSecret };
+
+        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+
+        Assert.Equal(shown, page.Find(".device-secret span").TextContent);
+        Assert.Empty(page.FindAll(".issued-secret"));
+    }
+
+    [Fact]
+    public void Issuing_a_secret_shows_the_new_one_once()
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
+        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+
+        page.Find(".device-secret button").Click();
+
+        Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
+        Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent);
+        Assert.Equal("set", page.Find(".device-secret span").TextContent);
+
+        var reloaded = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+        Assert.DoesNotContain("secret-1-for-d-1", reloaded.Markup);
+    }
+}
