@@ -14,6 +14,11 @@ public class PushboardAppFixture : IAsyncLifetime
 
     public string AdminApiKey { get; } = "test-admin-key-" + Guid.NewGuid().ToString("N");
     public string AppApiKey { get; } = "test-app-key-" + Guid.NewGuid().ToString("N");
+
+    // Each key parameter lists a second key, as during a rotation: every suite runs with lists, and the services' own
+    // calls use the first listed key.
+    public string SecondAdminApiKey { get; } = "test-admin-key-2-" + Guid.NewGuid().ToString("N");
+    public string SecondAppApiKey { get; } = "test-app-key-2-" + Guid.NewGuid().ToString("N");
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "pushboard-tests-" + Guid.NewGuid().ToString("N"));
     public int PostgresPort { get; } = FreePort.Next();
     public int RedisPort { get; } = FreePort.Next();
@@ -32,8 +37,8 @@ public class PushboardAppFixture : IAsyncLifetime
         $"Infrastructure:RedisPort={RedisPort}",
         $"Infrastructure:FcmEmulatorPort={FcmEmulatorPort}",
         $"Infrastructure:FcmEmulatorHttp2Port={FcmEmulatorHttp2Port}",
-        $"Parameters:admin-api-key={AdminApiKey}",
-        $"Parameters:app-api-key={AppApiKey}",
+        $"Parameters:admin-api-key={AdminApiKey}, {SecondAdminApiKey}",
+        $"Parameters:app-api-key={AppApiKey}, {SecondAppApiKey}",
     ];
 
     // Override to change the model before it is built (e.g. replicas, extra environment).
