@@ -10,6 +10,8 @@ var app = builder.Build();
 
 await app.MigrateDevicesDbAsync();
 
+// First: the client address the rate limits see is the one a believed proxy forwarded (ProxyOptions).
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Pushboard.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -30,6 +31,8 @@ public static class Extensions
             http.AddServiceDiscovery();
         });
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            (builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new()).ApplyTo(forwarded));
         return builder;
     }
 

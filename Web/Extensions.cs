@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.Web.Services;
 
 namespace Microsoft.Extensions.Hosting;
@@ -15,11 +15,12 @@ public static class ApplicationServicesExtensions
     {
         var services = builder.Services;
         services.AddOptions<AdminKeyOptions>().BindConfiguration("Parameters")
-            .Validate(options => builder.Environment.IsDevelopment() || options.AdminApiKey is { Length: >= 16 },
-                "The Web console needs the admin key: set Parameters:admin-api-key (environment Parameters__admin-api-key), at least 16 characters.")
+            .Validate(options => builder.Environment.IsDevelopment() || ApiKeyList.Problem(ApiKeyOptions.AdminParameter, options.AdminApiKey) is null,
+                $"The Web console needs the admin key: set Parameters:admin-api-key (environment Parameters__admin-api-key) to one or more keys separated by commas, each at least {ApiKeyList.MinLength} characters.")
             .ValidateOnStart();
         services.AddSingleton<AdminKey>();
         services.AddTransient<AdminKeyHandler>();
+        services.AddSingleton<AdminSessionEvents>();
 
         services.AddHttpClient<IDeviceApiClient, DeviceApiClient>(http => http.BaseAddress = new Uri(DeviceApiAddress))
             .AddHttpMessageHandler<AdminKeyHandler>();
@@ -38,11 +39,10 @@ public static class ApplicationServicesExtensions
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.SlidingExpiration = true;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.EventsType = typeof(AdminSessionEvents);
             });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-            (builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new()).ApplyTo(forwarded));
     }
 
     public static void MapSignOut(this WebApplication app) =>

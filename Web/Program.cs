@@ -25,3 +25,6 @@ app.MapSignOut();
 app.MapDefaultEndpoints();
 
 app.Run();
+
+// Visible to tests/Web.Tests, which host the console in process (WebApplicationFactory).
+public partial class Program;

@@ -76,7 +76,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem
 service_account=$(python3 -c 'import json,sys; print(json.dumps({"type": "service_account", "project_id": "pushboard-soak",
   "private_key_id": "soak", "private_key": open(sys.argv[1]).read(), "client_email": "soak@pushboard-soak.iam.gserviceaccount.com",
   "client_id": "1", "token_uri": sys.argv[2]}))' "$work/key.pem" "http://127.0.0.1:$emulator_port/token")
-keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" RateLimiting__PermitsPerSecond=1000000)
+keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" "${unlimited_rates[@]}")
 
 launch_dotnet() { # name, port, env...
   local name=$1 port=$2; shift 2

@@ -84,7 +84,7 @@ public static class ApplicationServicesExtensions
         {
             http.BaseAddress = new Uri(builder.Configuration["DeviceApi:BaseAddress"] ?? "https+http://deviceapi");
             http.DefaultRequestHeaders.Add(ApiHeaders.ApiKey,
-                provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AdminApiKey ?? "");
+                ApiKeyList.First(provider.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AdminApiKey));
         });
 
         services.AddApiProblemDetails(BodyLimits.NotificationApi);

@@ -20,37 +20,47 @@ public static class ApiKeyPolicies
     public const string DeviceWriter = "device-writer";
 }
 
-// Holds the SHA-256 of each configured key: comparing fixed-size hashes in constant time reveals neither a key nor its length.
+public static class ApiKeyClaims
+{
+    // Which listed key authenticated a call ("admin-2": the second admin key), so that each key has a rate limit of its own.
+    public const string KeyId = "pushboard:key-id";
+}
+
+// Holds the SHA-256 of each listed key. Every listed key is compared, so the time taken says nothing about which matched.
 public sealed class ApiKeyRing
 {
-    private readonly byte[]? _adminKeyHash;
-    private readonly byte[]? _appKeyHash;
-    private readonly AuthenticationTicket _adminTicket;
-    private readonly AuthenticationTicket _appTicket;
+    private readonly (byte[] Hash, AuthenticationTicket Ticket)[] _keys;
 
     public ApiKeyRing(IOptions<ApiKeyOptions> options)
     {
-        _adminKeyHash = Hash(options.Value.AdminApiKey);
-        _appKeyHash = Hash(options.Value.AppApiKey);
-        _adminTicket = Ticket(ApiKeyRoles.Admin);
-        _appTicket = Ticket(ApiKeyRoles.App);
+        _keys =
+        [
+            .. ApiKeyList.Keys(options.Value.AdminApiKey).Select((key, i) => (ApiKeyList.Hash(key), Ticket(ApiKeyRoles.Admin, i))),
+            .. ApiKeyList.Keys(options.Value.AppApiKey).Select((key, i) => (ApiKeyList.Hash(key), Ticket(ApiKeyRoles.App, i))),
+        ];
     }
 
     public AuthenticationTicket? Authenticate(string presentedKey)
     {
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
-        var bytes = Encoding.UTF8.GetBytes(presentedKey);
-        SHA256.HashData(bytes, presented);
-        var isAdmin = _adminKeyHash is not null && CryptographicOperations.FixedTimeEquals(presented, _adminKeyHash);
-        var isApp = _appKeyHash is not null && CryptographicOperations.FixedTimeEquals(presented, _appKeyHash);
-        return isAdmin ? _adminTicket : isApp ? _appTicket : null;
+        SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey), presented);
+        AuthenticationTicket? match = null;
+        foreach (var (hash, ticket) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(presented, hash))
+            {
+                match ??= ticket;
+            }
+        }
+
+        return match;
     }
 
-    private static byte[]? Hash(string? key) => string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
-
-    private static AuthenticationTicket Ticket(string role)
+    private static AuthenticationTicket Ticket(string role, int position)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)], ApiKeyAuthenticationHandler.SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role), new Claim(ApiKeyClaims.KeyId, $"{role}-{position + 1}")],
+            ApiKeyAuthenticationHandler.SchemeName);
         return new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyAuthenticationHandler.SchemeName);
     }
 }

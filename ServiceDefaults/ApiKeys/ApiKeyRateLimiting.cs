@@ -3,6 +3,8 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Pushboard.ServiceDefaults;
 
 namespace Pushboard.ServiceDefaults.ApiKeys;
 
@@ -10,46 +12,82 @@ public sealed class RateLimitingOptions
 {
     public const string Section = "RateLimiting";
 
-    // Requests per second per API key (a token bucket that can burst one second's worth).
+    // Requests per second per admin key (a token bucket that can burst one second's worth).
     public int PermitsPerSecond { get; set; } = 50_000;
 
-    // Requests per second per client address for calls without a valid key.
+    // App-key requests per second per device id (the {deviceId} route value): the app key is public, so the app's
+    // callers share no bucket, and one install cannot starve the others.
+    public int DevicePermitsPerSecond { get; set; } = 10;
+
+    // The app-key requests one device id may make at once before DevicePermitsPerSecond paces it.
+    public int DeviceBurst { get; set; } = 30;
+
+    // App-key PUTs per minute per client address, also the burst: every new device id brings a fresh device bucket,
+    // so creations are bounded where the caller is.
+    public int AppPutsPerMinute { get; set; } = 600;
+
+    // Requests per second per client address for calls without a valid key, and for app-key calls that name no device.
     public int AnonymousPermitsPerSecond { get; set; } = 100;
 }
 
 public static class ApiKeyRateLimiting
 {
-    // Runs after authentication: a caller with a valid key is limited per key, anyone else per address.
+    private const string DeviceIdRouteValue = "deviceId";
+
+    // Runs after authentication and routing: the admin key is limited per listed key, the app key per device id and,
+    // for PUTs, per client address; anyone else per client address. The address is the one Kestrel saw, or the one a
+    // known proxy forwarded (ForwardedHeaders options).
     public static IServiceCollection AddApiKeyRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
         return services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var role = context.User.FindFirstValue(ClaimTypes.Role);
-                return role is not null
-                    ? TokenBucket("key:" + role, options.PermitsPerSecond)
-                    : TokenBucket("address:" + context.Connection.RemoteIpAddress, options.AnonymousPermitsPerSecond);
-            });
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, options)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => AppPutPartition(context, options)));
             limiter.OnRejected = WriteRejectionAsync;
         });
     }
 
-    private static RateLimitPartition<string> TokenBucket(string partition, int permitsPerSecond) =>
+    private static RateLimitPartition<string> CallerPartition(HttpContext context, RateLimitingOptions options)
+    {
+        var user = context.User;
+        if (user.IsInRole(ApiKeyRoles.Admin))
+        {
+            return TokenBucket("key:" + user.FindFirstValue(ApiKeyClaims.KeyId), options.PermitsPerSecond, options.PermitsPerSecond);
+        }
+
+        if (user.IsInRole(ApiKeyRoles.App) && context.GetRouteValue(DeviceIdRouteValue) is string deviceId)
+        {
+            return TokenBucket("device:" + deviceId, options.DeviceBurst, options.DevicePermitsPerSecond);
+        }
+
+        return TokenBucket("address:" + context.Connection.RemoteIpAddress, options.AnonymousPermitsPerSecond, options.AnonymousPermitsPerSecond);
+    }
+
+    // Whether an app-key PUT creates a device is known only after the handler wrote it, so every app-key PUT counts:
+    // an app PUTs when it registers, and refreshes its token with PATCH, so its PUTs are few and mostly creations.
+    private static RateLimitPartition<string> AppPutPartition(HttpContext context, RateLimitingOptions options) =>
+        context.User.IsInRole(ApiKeyRoles.App) && HttpMethods.IsPut(context.Request.Method)
+            ? TokenBucket("app-puts:" + context.Connection.RemoteIpAddress, options.AppPutsPerMinute, options.AppPutsPerMinute / 60.0)
+            : RateLimitPartition.GetNoLimiter("");
+
+    // Refilled every 100 ms, or one token at a time for rates under 10/s. The partitioned limiter replenishes its
+    // buckets on one timer of its own, rather than a timer for each device id's bucket.
+    private static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, double permitsPerSecond) =>
         RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = permitsPerSecond,
-            TokensPerPeriod = Math.Max(1, permitsPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            TokenLimit = tokenLimit,
+            TokensPerPeriod = permitsPerSecond >= 10 ? (int)Math.Round(permitsPerSecond / 10) : 1,
+            ReplenishmentPeriod = permitsPerSecond >= 10 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1 / permitsPerSecond),
             QueueLimit = 0,
-            AutoReplenishment = true,
+            AutoReplenishment = false,
         });
 
     private static async ValueTask WriteRejectionAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = ServiceUnavailable.RetryAfterSeconds(retryAfter);
         var context = rejected.HttpContext;
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -60,7 +98,7 @@ public static class ApiKeyRateLimiting
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"The rate limit of this API key is exhausted; retry after {seconds} s.",
+                Detail = $"The rate limit of this API key, device or client address is exhausted; retry after {seconds} s.",
             },
         });
     }

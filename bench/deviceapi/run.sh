@@ -61,7 +61,7 @@ psql_devices() { "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d dev
     ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" \
     ConnectionStrings__cache="127.0.0.1:$redis_port" \
     "Parameters__admin-api-key=$BENCH_ADMIN_KEY" "Parameters__app-api-key=$BENCH_APP_KEY" "Parameters__identity-secret=$identity_secret" \
-    RateLimiting__PermitsPerSecond=1000000 Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
+    "${unlimited_rates[@]}" Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 \
     dotnet DeviceApi.dll
 ) >"$work/deviceapi.log" 2>&1 &
 pids+=($!)

@@ -62,7 +62,7 @@ start() { # name, dll, port, env...
   for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return; sleep 0.2; done
   echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1
 }
-keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" RateLimiting__PermitsPerSecond=1000000)
+keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" "${unlimited_rates[@]}")
 start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
   Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
 start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" "Parameters__identity-secret=$identity_secret" \

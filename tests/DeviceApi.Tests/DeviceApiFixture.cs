@@ -25,7 +25,11 @@ public sealed class DeviceApiFixture : PushboardAppFixture, IAsyncLifetime
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var deviceApi = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == Resource);
-        builder.CreateResourceBuilder(deviceApi).WithEnvironment("DeviceEvents__ClaimIdleAfter", ClaimIdleAfter.ToString("c"));
+        // RaceTests put one device id 50 times at once, beyond the app key's burst of 30 per device id
+        // (HostConfigurationTests check the limits themselves).
+        builder.CreateResourceBuilder(deviceApi)
+            .WithEnvironment("DeviceEvents__ClaimIdleAfter", ClaimIdleAfter.ToString("c"))
+            .WithEnvironment("RateLimiting__DeviceBurst", "100");
 
         foreach (var name in new[] { "web", "notificationapi", "fcm-emulator" })
         {

@@ -1,6 +1,7 @@
 extern alias deviceapi;
 
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,24 @@ namespace Pushboard.DeviceApi.Tests;
 [Collection(DeviceApiCollection.Name)]
 public sealed class HostConfigurationTests(DeviceApiFixture fixture)
 {
+    private const string AdminKey = "in-process-admin-key-0123456789";
+    private const string SecondAdminKey = "second-admin-key-0123456789";
     private const string AppKey = "in-process-app-key-0123456789";
     private const string IdentitySecret = "in-process-identity-secret-0123456789";
+    private const string SecondAppKey = "second-app-key-0123456789";
+
+    private static (string, string)[] Keys(params (string, string)[] settings) =>
+        [("Parameters:admin-api-key", AdminKey), ("Parameters:app-api-key", AppKey), .. settings];
+
+    private static HttpRequestMessage Request(string key, HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", key);
+        return request;
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(WebApplicationFactory<deviceapi::Program> factory, string key, HttpMethod method, string path) =>
+        factory.CreateClient().SendAsync(Request(key, method, path));
 
     private async Task<WebApplicationFactory<deviceapi::Program>> HostAsync(string environment, params (string Key, string Value)[] settings)
     {
@@ -33,30 +50,97 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_key_over_its_rate_answers_429_with_retry_after()
+    public async Task Every_key_listed_in_a_parameter_works_and_the_list_itself_is_no_key()
     {
-        await using var factory = await HostAsync("Development",
-            ("Parameters:admin-api-key", "in-process-admin-key-0123456789"), ("Parameters:app-api-key", AppKey), ("RateLimiting:PermitsPerSecond", "5"));
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", AppKey);
-        var id = TestData.NewId();
+        // Production: the start check takes a list of strong keys, spaces around the commas included.
+        await using var factory = await HostAsync("Production", ("Parameters:admin-api-key", $"{AdminKey}, {SecondAdminKey}"), ("Parameters:app-api-key", $"{AppKey},{SecondAppKey}"),
+            ("Parameters:identity-secret", IdentitySecret));
 
-        var responses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 12; i++)
+        var calls = new (string Key, HttpMethod Method, string Path, HttpStatusCode Expected)[]
         {
-            responses.Add(await client.DeleteAsync($"/api/devices/{id}"));
+            (SecondAdminKey, HttpMethod.Get, "/api/devices?limit=1", HttpStatusCode.OK),
+            (AppKey, HttpMethod.Delete, $"/api/devices/{TestData.NewId()}", HttpStatusCode.NoContent),
+            (SecondAppKey, HttpMethod.Delete, $"/api/devices/{TestData.NewId()}", HttpStatusCode.NoContent),
+            (SecondAppKey, HttpMethod.Get, "/api/devices?limit=1", HttpStatusCode.Forbidden),
+            ($"{AppKey},{SecondAppKey}", HttpMethod.Delete, $"/api/devices/{TestData.NewId()}", HttpStatusCode.Unauthorized),
+        };
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var (key, method, path, _) in calls)
+        {
+            using var response = await SendAsync(factory, key, method, path);
+            answers.Add(response.StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.NoContent, responses[0].StatusCode);
-        var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Equal(calls.Select(call => call.Expected), answers);
+    }
+
+    [Fact]
+    public async Task A_device_id_hammered_by_the_app_key_gets_429_while_another_device_id_is_served()
+    {
+        await using var factory = await HostAsync("Development", Keys(("RateLimiting:DeviceBurst", "5"), ("RateLimiting:DevicePermitsPerSecond", "1")));
+        var (hammered, other) = (TestData.NewId(), TestData.NewId());
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 12; i++)
+        {
+            answers.Add(await SendAsync(factory, AppKey, HttpMethod.Delete, $"/api/devices/{hammered}"));
+        }
+
+        using var otherDevice = await SendAsync(factory, AppKey, HttpMethod.Delete, $"/api/devices/{other}");
+
+        Assert.Equal(HttpStatusCode.NoContent, answers[0].StatusCode);
+        var limited = answers.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         await limited.AssertProblem(429);
         Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.NoContent, otherDevice.StatusCode);
+    }
+
+    [Fact]
+    public async Task App_key_puts_from_one_address_beyond_its_limit_get_429()
+    {
+        await using var factory = await HostAsync("Development", Keys(("RateLimiting:AppPutsPerMinute", "3")));
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await factory.CreateClient().SendAsync(Request(AppKey, HttpMethod.Put, $"/api/devices/{TestData.NewId("create")}",
+                new { fcmToken = TestData.NewToken(), platform = "android" }));
+            answers.Add(response.StatusCode);
+        }
+
+        using var admin = await SendAsync(factory, AdminKey, HttpMethod.Get, "/api/devices?limit=1");
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Each_admin_key_has_a_rate_limit_of_its_own()
+    {
+        await using var factory = await HostAsync("Development",
+            ("Parameters:admin-api-key", $"{AdminKey},{SecondAdminKey}"), ("Parameters:app-api-key", AppKey), ("RateLimiting:PermitsPerSecond", "5"));
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await SendAsync(factory, AdminKey, HttpMethod.Get, "/api/devices?limit=1");
+            answers.Add(response.StatusCode);
+        }
+
+        using var secondKey = await SendAsync(factory, SecondAdminKey, HttpMethod.Get, "/api/devices?limit=1");
+
+        Assert.Equal(HttpStatusCode.OK, answers[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+        Assert.Equal(HttpStatusCode.OK, secondKey.StatusCode);
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("too-short-key")]
-    public async Task Outside_development_a_missing_or_short_key_stops_the_start(string? adminKey)
+    [InlineData(AdminKey + ", too-short-key")]
+    [InlineData(AdminKey + ",," + SecondAdminKey)]
+    public async Task Outside_development_a_missing_short_or_empty_key_stops_the_start(string? adminKey)
     {
         var settings = new List<(string, string)> { ("Parameters:app-api-key", AppKey), ("Parameters:identity-secret", IdentitySecret) };
         if (adminKey is not null)

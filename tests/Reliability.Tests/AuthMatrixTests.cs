@@ -45,6 +45,7 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
         var keys = new (string Name, string? Key)[]
         {
             ("no key", null), ("wrong key", fixture.AdminApiKey + "-wrong"), ("app key", fixture.AppApiKey), ("admin key", fixture.AdminApiKey),
+            ("second app key", fixture.SecondAppApiKey), ("second admin key", fixture.SecondAdminApiKey),
         };
 
         var wrong = new List<string>();
@@ -60,7 +61,7 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
                 var expected = (name, call.Access) switch
                 {
                     ("no key" or "wrong key", _) => "401",
-                    ("app key", Access.AdminOnly) => "403",
+                    ("app key" or "second app key", Access.AdminOnly) => "403",
                     _ => "2xx",
                 };
                 var status = (int)response.StatusCode;
@@ -75,6 +76,24 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
 
         Assert.Equal(calls.Length * keys.Length, answered);
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task A_notification_posted_with_the_second_admin_key_reaches_a_device_registered_with_the_second_app_key()
+    {
+        using var client = new PushboardClient(fixture);
+        using var devices = fixture.CreateClient("deviceapi", fixture.SecondAppApiKey);
+        using var notifications = fixture.CreateClient("notificationapi", fixture.SecondAdminApiKey);
+        var (device, token) = (PushboardClient.Unique("second-key"), PushboardClient.Unique("token"));
+
+        using var registered = await devices.PutAsJsonAsync($"/api/devices/{device}", new { fcmToken = token, platform = "android" });
+        using var posted = await notifications.PostAsJsonAsync("/api/notifications", new { target = new { deviceIds = new[] { device } }, data = new { a = "b" } });
+        var id = (await posted.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        // NotificationApi resolves the device at DeviceApi with the first listed admin key.
+        await client.WaitUntilSentAsync(id, 1, TimeSpan.FromSeconds(30));
     }
 
     [Theory]

@@ -20,6 +20,11 @@ public class PushboardAppFixture : IAsyncLifetime
     // The secret the test app chooses for every device it creates (API.md: 43-128 base64url characters), sent on
     // every app-key call, so a test can call again on a device it registered.
     public string DeviceSecret { get; } = "test-device-secret-" + Guid.NewGuid().ToString("N");
+
+    // Each key parameter lists a second key, as during a rotation: every suite runs with lists, and the services' own
+    // calls use the first listed key.
+    public string SecondAdminApiKey { get; } = "test-admin-key-2-" + Guid.NewGuid().ToString("N");
+    public string SecondAppApiKey { get; } = "test-app-key-2-" + Guid.NewGuid().ToString("N");
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "pushboard-tests-" + Guid.NewGuid().ToString("N"));
     public int PostgresPort { get; } = FreePort.Next();
     public int RedisPort { get; } = FreePort.Next();
@@ -38,8 +43,8 @@ public class PushboardAppFixture : IAsyncLifetime
         $"Infrastructure:RedisPort={RedisPort}",
         $"Infrastructure:FcmEmulatorPort={FcmEmulatorPort}",
         $"Infrastructure:FcmEmulatorHttp2Port={FcmEmulatorHttp2Port}",
-        $"Parameters:admin-api-key={AdminApiKey}",
-        $"Parameters:app-api-key={AppApiKey}",
+        $"Parameters:admin-api-key={AdminApiKey}, {SecondAdminApiKey}",
+        $"Parameters:app-api-key={AppApiKey}, {SecondAppApiKey}",
         $"Parameters:identity-secret={IdentitySecret}",
     ];
 

@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace Pushboard.Web.Services;
+namespace Pushboard.ServiceDefaults;
 
-// The reverse proxies whose X-Forwarded-Proto and X-Forwarded-For the console believes (docs/deploy.md): the scheme
-// decides whether the sign-in cookie is Secure. Loopback is always believed; nothing else unless listed here.
+// The reverse proxies whose X-Forwarded-Proto and X-Forwarded-For every service believes (docs/deploy.md): the scheme
+// decides whether the console's sign-in cookie is Secure, the address which rate-limit bucket a call of the APIs
+// counts against. Loopback is always believed; nothing else unless listed here.
 public sealed class ProxyOptions
 {
     public const string Section = "ForwardedHeaders";
