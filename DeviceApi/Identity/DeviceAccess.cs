@@ -10,9 +10,11 @@ namespace Pushboard.DeviceApi.Identity;
 // - the app key with X-Device-Secret: a device whose secret hash is PresentedHash, or an unclaimed one, which then
 //   keeps the presented secret (the app chose it; the answer carries none);
 // - the app key without it: only an unclaimed (or new) device, which gets IssuedSecret, returned in that answer only.
-public sealed record DeviceAccess(bool IsAdmin, string? PresentedSecret, byte[]? PresentedHash, string? IssuedSecret, byte[]? NewHash)
+// PresentsMalformedSecret: the app sent a secret of another shape than API.md requires of one it chooses (a 400,
+// unless the device's own secret refuses it first). The presented secret itself is not kept, only its hash.
+public sealed record DeviceAccess(bool IsAdmin, bool PresentsMalformedSecret, byte[]? PresentedHash, string? IssuedSecret, byte[]? NewHash)
 {
-    public static readonly DeviceAccess ForAdmin = new(true, null, null, null, null);
+    public static readonly DeviceAccess ForAdmin = new(true, false, null, null, null);
 
     // Minimal API binds a handler parameter of this type from the request (after authentication).
     public static ValueTask<DeviceAccess?> BindAsync(HttpContext context) => ValueTask.FromResult<DeviceAccess?>(From(context));
@@ -28,17 +30,17 @@ public sealed record DeviceAccess(bool IsAdmin, string? PresentedSecret, byte[]?
         {
             var presented = header.ToString();
             var hash = DeviceSecrets.Hash(presented);
-            return new DeviceAccess(false, presented, hash, null, hash);
+            return new DeviceAccess(false, !DeviceSecrets.ChosenShape().IsMatch(presented), hash, null, hash);
         }
 
         var issued = DeviceSecrets.New();
-        return new DeviceAccess(false, null, null, issued, DeviceSecrets.Hash(issued));
+        return new DeviceAccess(false, false, null, issued, DeviceSecrets.Hash(issued));
     }
-
-    // A secret the app chose that does not have the shape API.md requires (a 400 unless the device's own secret refuses it first).
-    public bool PresentsMalformedSecret => PresentedSecret is not null && !DeviceSecrets.ChosenShape().IsMatch(PresentedSecret);
 
     // The same rule the writes apply in SQL, for the answers of a refused request.
     public bool Allows(byte[]? storedHash) =>
         IsAdmin || storedHash is null || (PresentedHash is not null && CryptographicOperations.FixedTimeEquals(storedHash, PresentedHash));
+
+    // Secrets and their hashes never reach a log, not even through a record's generated ToString.
+    public override string ToString() => IsAdmin ? "admin key" : PresentedHash is null ? "app key" : "app key with a device secret";
 }
