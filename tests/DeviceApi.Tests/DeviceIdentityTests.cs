@@ -54,6 +54,23 @@ public sealed partial class DeviceIdentityTests(DeviceApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_merge_patch_needs_the_device_secret_and_the_userIdHash_like_the_other_writes()
+    {
+        var (id, _, secret) = await CreateAsync();
+        static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/merge-patch+json");
+
+        await AssertSecretRefused(await App(null).PatchAsync($"/api/devices/{id}", Body("""{"locale":"en"}""")));
+        await AssertSecretRefused(await App("wrong-" + secret).PatchAsync($"/api/devices/{id}", Body("""{"locale":"en"}""")));
+        await AssertUserIdHashRefused(await App(secret).PatchAsync($"/api/devices/{id}", Body("""{"userId":"u-1"}""")));
+        Assert.Equal(JsonValueKind.Null, (await AdminViewAsync(id)).GetProperty("locale").ValueKind);
+
+        var hash = UserIdHash.Compute("u-1", fixture.IdentitySecret);
+        var patched = await App(secret).PatchAsync($"/api/devices/{id}", Body($$"""{"userId":"u-1","userIdHash":"{{hash}}","locale":"en"}"""));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(("u-1", "en"), ((await AdminViewAsync(id)).GetProperty("userId").GetString(), (await AdminViewAsync(id)).GetProperty("locale").GetString()));
+    }
+
+    [Fact]
     public async Task A_device_created_with_the_app_key_gets_a_secret_in_its_201_only()
     {
         var (id, token, secret) = await CreateAsync();
