@@ -83,6 +83,20 @@ public sealed class InfrastructureRestartTests(ReliabilityAppFixture fixture) : 
         Assert.Equal(devices, PushboardClient.Count(done, "sent"));
         // The outcomes FCM gave during the outage were recorded once Postgres was back (before: sent again, a chunk or more).
         Assert.Equal(before, await EmulatorCountAsync("duplicates"));
+        await DeviceApiWritesAgainAsync();
+    }
+
+    // DeviceApi's pooled connections broken by the kill each answer one request 503 before they are dropped; the next
+    // test starts once a write succeeds again.
+    private async Task DeviceApiWritesAgainAsync()
+    {
+        using var client = fixture.CreateAppClient("deviceapi");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var device = PushboardClient.Unique("pg-after");
+        while (!(await client.PutAsJsonAsync($"/api/devices/{device}", new { fcmToken = PushboardClient.Unique("token"), platform = "ios" }, timeout.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(200, timeout.Token);
+        }
     }
 
     private async Task<int> EmulatorCountAsync(string name) =>

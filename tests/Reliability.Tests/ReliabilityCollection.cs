@@ -36,6 +36,9 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
         // token FCM had accepted but whose chunk was not yet recorded was sent again (FaultTests, one CI-like run).
         // Retention runs every 2 s and deletes 7 deliveries per statement (its 90 days are kept: BoundedStateTests
         // backdates what it wants deleted).
+        // InfrastructureRestartTests registers devices from 8 writers as fast as it can, all from loopback.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "deviceapi"))
+            .WithEnvironment("RateLimiting__AppPutsPerMinute", "1000000");
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
             .WithEnvironment("Sending__StalledAfter", "00:00:08")
             .WithEnvironment("Sending__SweepInterval", "00:00:01")

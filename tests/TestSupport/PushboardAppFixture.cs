@@ -83,10 +83,10 @@ public class PushboardAppFixture : IAsyncLifetime
 
     public HttpClient CreateAdminClient(string resource) => CreateClient(resource, AdminApiKey);
 
-    // The app key with the app's device secret, as the app calls DeviceApi.
-    public HttpClient CreateAppClient(string resource)
+    // The app key (or another listed one) with the app's device secret, as the app calls DeviceApi.
+    public HttpClient CreateAppClient(string resource, string? appApiKey = null)
     {
-        var client = CreateClient(resource, AppApiKey);
+        var client = CreateClient(resource, appApiKey ?? AppApiKey);
         client.DefaultRequestHeaders.Add(ApiHeaders.DeviceSecret, DeviceSecret);
         return client;
     }

@@ -19,10 +19,21 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
+    // As an app does, a 503 (a pooled connection that a Postgres restart broke answers one) is tried again.
     public async Task RegisterAsync(string deviceId, string token, string? userId = null)
     {
-        using var response = await _devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "android", userId, userIdHash = userId is null ? null : fixture.Vouch(userId) });
-        response.EnsureSuccessStatusCode();
+        var body = new { fcmToken = token, platform = "android", userId, userIdHash = userId is null ? null : fixture.Vouch(userId) };
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _devices.PutAsJsonAsync($"/api/devices/{deviceId}", body);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 10)
+            {
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     public async Task<JsonObject> DeviceAsync(string deviceId) =>
