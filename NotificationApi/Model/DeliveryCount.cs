@@ -14,5 +14,6 @@ public sealed class DeliveryCount
     public int Sent { get; set; }
     public int Failed { get; set; }
     public int InvalidToken { get; set; }
+    public int Canceled { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
