@@ -89,6 +89,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // Extends a lease over those of deliveryIds that it still holds and that are still pending. False when another
     // sender holds one of them: this lease ran out and was taken over, so its holder must stop sending.
+    // (Read as a list: a LINQ operator such as SingleAsync would wrap the statement in a subquery, where Postgres refuses a
+    // WITH that modifies data.)
     public async Task<bool> RenewLeaseAsync(Guid leaseId, long[] deliveryIds, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         var takenOver = await db.Database.SqlQueryRaw<int>(
@@ -103,8 +105,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveryIds },
             new NpgsqlParameter("lease", leaseId),
             new NpgsqlParameter("duration", leaseDuration))
-            .SingleAsync(cancellationToken);
-        return takenOver == 0;
+            .ToListAsync(cancellationToken);
+        return takenOver.Single() == 0;
     }
 
     // Lets go of what a sender leased and did not send (it is stopping, or its lease was lost).
@@ -169,8 +171,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             new NpgsqlParameter("size", size),
             CountShard(),
             new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime))
-            .SingleAsync(cancellationToken);
-        return last;
+            .ToListAsync(cancellationToken);
+        return last.Single();
     }
 
     // A sender working on a notification keeps it from looking stalled.

@@ -28,13 +28,14 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         });
         var id = accepted["id"].Text();
         var waiting = await Notification(id);
+        var deliveriesBefore = await _pushboard.DeliveriesAsync(id);
         var done = await _pushboard.WaitUntilFinishedAsync(id, TimeSpan.FromSeconds(60));
 
         Assert.Equal("scheduled", accepted["status"].Text());
         Assert.Equal(Utc(sendAt), Utc((DateTime)accepted["sendAt"]!));
         Assert.Null(accepted["localTime"]);
         Assert.Equal(("scheduled", 0), (waiting["status"].Text(), PushboardClient.Count(waiting, "targeted")));
-        Assert.Empty(await _pushboard.DeliveriesAsync(id));
+        Assert.Empty(deliveriesBefore);
         Assert.Equal(("completed", 1), (done["status"].Text(), PushboardClient.Count(done, "sent")));
         var delivery = Assert.Single(await _pushboard.DeliveriesAsync(id));
         Assert.True(((DateTime)delivery["updatedAt"]!).ToUniversalTime() >= sendAt, "sent before its sendAt");
