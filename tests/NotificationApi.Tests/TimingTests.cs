@@ -233,20 +233,8 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
     private async Task<JsonObject> Notification(string id) =>
         (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}"))!;
 
-    private async Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null)
-    {
-        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var notification = await Notification(id);
-            if (reached(notification))
-            {
-                return notification;
-            }
-
-            await Task.Delay(200, timeout.Token);
-        }
-    }
+    private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
+        _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
 
     private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
