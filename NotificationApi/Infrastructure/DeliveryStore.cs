@@ -10,48 +10,130 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 {
     private const int CancelBatchSize = 5000;
 
+    private const string CountColumns =
+        "notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at, rate_minute, final_this_minute, final_last_minute";
+
+    // Moves a count shard's per-minute window of final deliveries (DeliveryCount.RateMinute) to @minute. A replica
+    // whose clock is behind adds to the newer minute it finds.
+    private const string RollRateMinute = """
+        final_last_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_last_minute
+            WHEN c.rate_minute = excluded.rate_minute - interval '1 minute' THEN c.final_this_minute ELSE 0 END,
+        final_this_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_this_minute ELSE 0 END + excluded.final_this_minute,
+        rate_minute = GREATEST(c.rate_minute, excluded.rate_minute)
+        """;
+
+    // Adds the final outcomes of the statement's deliveries (the CTE `written`) to the minute's rollup (DeliveryOutcomeCount), in
+    // the shard of its count row. The rows are locked in one order, after the count row (`counted` is read first), so two
+    // statements of one shard never wait on each other the other way round.
+    private const string RollUpOutcomes = """
+        rolled_up AS (
+            INSERT INTO delivery_outcomes AS o (minute, outcome, error, shard, count)
+            SELECT @minute, status, coalesce(error, ''), @shard, count(*)
+            FROM written
+            WHERE status <> 'pending' AND EXISTS (SELECT FROM counted)
+            GROUP BY status, coalesce(error, '')
+            ORDER BY status, coalesce(error, '')
+            ON CONFLICT (minute, outcome, error, shard) DO UPDATE SET count = o.count + excluded.count)
+        """;
+
+    private const string AddSql = $"""
+        WITH written AS (
+            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
+            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
+            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
+            ON CONFLICT DO NOTHING
+            RETURNING id, status, error, scheduled_for),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
+                count(*) FILTER (WHERE status = 'failed'), 0, @now, @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes},
+        scheduled AS (
+            INSERT INTO scheduled_work AS w (notification_id, kind, due_at, first_delivery_id, last_delivery_id)
+            SELECT @notification, 'send', scheduled_for, min(id), max(id)
+            FROM written WHERE status = 'pending' AND scheduled_for IS NOT NULL
+            GROUP BY scheduled_for
+            ON CONFLICT (notification_id, kind, due_at) DO UPDATE SET
+                first_delivery_id = least(w.first_delivery_id, excluded.first_delivery_id),
+                last_delivery_id = greatest(w.last_delivery_id, excluded.last_delivery_id))
+        SELECT id AS "Value" FROM written WHERE status = 'pending' AND scheduled_for IS NULL
+        """;
+
+    private const string RecordSql = $"""
+        WITH written AS (
+            UPDATE deliveries d
+            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
+                lease_id = NULL, lease_expires_at = NULL
+            FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
+            WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
+            RETURNING d.status, d.error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
+                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now,
+                @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
+                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT
+        """;
+
+    // Cancels a page of a notification's pending deliveries that no sender holds, or that @lease holds; counted like
+    // any final outcome. Returns the page's last id (the keyset of the next page), null when no pending one was left.
+    private const string CancelSql = $"""
+        WITH page AS (
+            SELECT id FROM deliveries
+            WHERE notification_id = @notification AND id > @after AND status = 'pending'
+            ORDER BY id
+            LIMIT @size),
+        written AS (
+            UPDATE deliveries d SET status = 'canceled', updated_at = @now, lease_id = NULL, lease_expires_at = NULL
+            FROM page
+            WHERE d.id = page.id AND d.status = 'pending'
+                AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now() OR d.lease_id = @lease)
+            RETURNING d.status, d.error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns}, canceled)
+            SELECT @notification, @shard, 0, -count(*), 0, 0, 0, @now, @minute, count(*), 0, count(*)
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                pending = c.pending + excluded.pending, canceled = c.canceled + excluded.canceled,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT max(id) AS "Value" FROM page
+        """;
+
     // Inserts a page of deliveries (a redelivered page inserts nothing twice: the unique indexes on device and on topic
     // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones
-    // on the notification in the same statement, and returns the ids of the new pending ones to send now. Pending ones
-    // with a moment (local time) get no send item: the statement widens the scheduled work row of their moment instead.
+    // on the notification and the final ones (failed at resolution) in the minute's outcome rollup in the same statement,
+    // and returns the ids of the new pending ones to send now. Pending ones with a moment (local time) get no send item:
+    // the statement widens the scheduled work row of their moment instead.
     public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
-            """
-            WITH inserted AS (
-                INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
-                SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
-                FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
-                ON CONFLICT DO NOTHING
-                RETURNING id, status, scheduled_for),
-            counted AS (
-                INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-                SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
-                    count(*) FILTER (WHERE status = 'failed'), 0, @now
-                FROM inserted
-                ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
-                    targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed),
-            scheduled AS (
-                INSERT INTO scheduled_work AS w (notification_id, kind, due_at, first_delivery_id, last_delivery_id)
-                SELECT @notification, 'send', scheduled_for, min(id), max(id)
-                FROM inserted WHERE status = 'pending' AND scheduled_for IS NOT NULL
-                GROUP BY scheduled_for
-                ON CONFLICT (notification_id, kind, due_at) DO UPDATE SET
-                    first_delivery_id = least(w.first_delivery_id, excluded.first_delivery_id),
-                    last_delivery_id = greatest(w.last_delivery_id, excluded.last_delivery_id))
-            SELECT id AS "Value" FROM inserted WHERE status = 'pending' AND scheduled_for IS NULL
-            """,
-            new NpgsqlParameter("notification", notificationId),
-            CountShard(),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
-            TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
-            TextArray("topics", deliveries.Select(d => d.Topic)),
-            TextArray("tokens", deliveries.Select(d => d.Token)),
-            TextArray("statuses", deliveries.Select(d => d.Status)),
-            TextArray("errors", deliveries.Select(d => d.Error)),
-            new NpgsqlParameter("scheduled_for", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            {
-                Value = deliveries.Select(d => d.ScheduledFor is { } moment ? (object)moment : DBNull.Value).ToArray(),
-            })
+            AddSql,
+            [
+                new NpgsqlParameter("notification", notificationId),
+                CountShard(),
+                .. Clock(),
+                TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
+                TextArray("topics", deliveries.Select(d => d.Topic)),
+                TextArray("tokens", deliveries.Select(d => d.Token)),
+                TextArray("statuses", deliveries.Select(d => d.Status)),
+                TextArray("errors", deliveries.Select(d => d.Error)),
+                new NpgsqlParameter("scheduled_for", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                {
+                    Value = deliveries.Select(d => d.ScheduledFor is { } moment ? (object)moment : DBNull.Value).ToArray(),
+                },
+            ])
             .ToListAsync(cancellationToken);
 
     // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
@@ -145,32 +227,15 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     public async Task<long?> CancelPendingAsync(Guid notificationId, Guid? leaseId, long afterId, int size, CancellationToken cancellationToken)
     {
         var last = await db.Database.SqlQueryRaw<long?>(
-            """
-            WITH page AS (
-                SELECT id FROM deliveries
-                WHERE notification_id = @notification AND id > @after AND status = 'pending'
-                ORDER BY id
-                LIMIT @size),
-            canceled AS (
-                UPDATE deliveries d SET status = 'canceled', updated_at = @now, lease_id = NULL, lease_expires_at = NULL
-                FROM page
-                WHERE d.id = page.id AND d.status = 'pending'
-                    AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now() OR d.lease_id = @lease)
-                RETURNING d.id),
-            counted AS (
-                INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, canceled, updated_at)
-                SELECT @notification, @shard, 0, -count(*), 0, 0, 0, count(*), @now
-                FROM canceled
-                ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
-                    pending = c.pending + excluded.pending, canceled = c.canceled + excluded.canceled)
-            SELECT max(id) AS "Value" FROM page
-            """,
-            new NpgsqlParameter("notification", notificationId),
-            new NpgsqlParameter("lease", NpgsqlDbType.Uuid) { Value = (object?)leaseId ?? DBNull.Value },
-            new NpgsqlParameter("after", afterId),
-            new NpgsqlParameter("size", size),
-            CountShard(),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime))
+            CancelSql,
+            [
+                new NpgsqlParameter("notification", notificationId),
+                new NpgsqlParameter("lease", NpgsqlDbType.Uuid) { Value = (object?)leaseId ?? DBNull.Value },
+                new NpgsqlParameter("after", afterId),
+                new NpgsqlParameter("size", size),
+                CountShard(),
+                .. Clock(),
+            ])
             .ToListAsync(cancellationToken);
         return last.Single();
     }
@@ -181,31 +246,17 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
     // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
-    // left pending may be taken by the next pass at once), and moves the notification's counts by the rows that changed,
-    // in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
+    // left pending may be taken by the next pass at once), and moves the notification's counts and the minute's outcome
+    // rollup by the rows that changed, in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
     // pending only while leaseId still holds it, so that it never ends another sender's lease.
     public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
-            """
-            WITH recorded AS (
-                UPDATE deliveries d
-                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
-                    lease_id = NULL, lease_expires_at = NULL
-                FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
-                WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
-                RETURNING d.status)
-            INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
-                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now
-            FROM recorded
-            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
-                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token
-            """,
+            RecordSql,
             [
                 new NpgsqlParameter("notification", notificationId),
                 new NpgsqlParameter("lease", leaseId),
                 CountShard(),
-                new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+                .. Clock(),
                 new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },
                 TextArray("statuses", results.Select(r => r.Status)),
                 TextArray("message_ids", results.Select(r => r.FcmMessageId)),
@@ -274,6 +325,13 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 .SetProperty(x => x.Status, NotificationStatus.Completed)
                 .SetProperty(x => x.CompletedAt, now)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+    }
+
+    // @now and the minute it falls in, from one reading of the clock.
+    private NpgsqlParameter[] Clock()
+    {
+        var now = time.GetUtcNow();
+        return [new("now", now.UtcDateTime), new("minute", DeliveryOutcomeCount.MinuteOf(now))];
     }
 
     private static NpgsqlParameter CountShard() =>
