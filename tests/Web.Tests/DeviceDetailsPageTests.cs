@@ -5,7 +5,7 @@ using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-public sealed class DeviceDetailsPageTests : BunitContext
+public sealed class DeviceDetailsPageTests : ConsoleContext
 {
     private readonly FakeDeviceApi _api = new();
 
@@ -35,7 +35,7 @@ public sealed class DeviceDetailsPageTests : BunitContext
         _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
         var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
 
-        page.Find(".device-secret button").Click();
+        page.Find(".device-secret fluent-button").Click();
 
         Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
         Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent);
