@@ -34,8 +34,11 @@ public static class ApplicationServicesExtensions
             .Validate(retention => retention.Notifications > TimeSpan.Zero && retention.Interval > TimeSpan.Zero
                     && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
                 "Retention:Notifications, Interval and DeleteBatchSize must be positive, Retention:BatchPause not negative.")
+            .Validate(retention => retention.DeliveryStats >= RetentionOptions.MinDeliveryStats,
+                $"Retention:DeliveryStats must be at least {RetentionOptions.MinDeliveryStats.TotalHours:0} h: the 24 h stats window reads them.")
             .ValidateOnStart();
         services.AddScoped<NotificationQueries>();
+        services.AddScoped<DeliveryStatsQueries>();
         services.AddScoped<NotificationSubmission>();
         services.AddSingleton<WorkQueue>();
         services.AddSingleton<FcmThrottle>();

@@ -8,35 +8,91 @@ namespace Pushboard.NotificationApi.Infrastructure;
 // Set-based SQL for the fan-out: one statement per page of deliveries, never a row at a time.
 public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 {
+    private const string CountColumns =
+        "notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at, rate_minute, final_this_minute, final_last_minute";
+
+    // Moves a count shard's per-minute window of final deliveries (DeliveryCount.RateMinute) to @minute. A replica
+    // whose clock is behind adds to the newer minute it finds.
+    private const string RollRateMinute = """
+        final_last_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_last_minute
+            WHEN c.rate_minute = excluded.rate_minute - interval '1 minute' THEN c.final_this_minute ELSE 0 END,
+        final_this_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_this_minute ELSE 0 END + excluded.final_this_minute,
+        rate_minute = GREATEST(c.rate_minute, excluded.rate_minute)
+        """;
+
+    // Adds the final outcomes of the statement's deliveries (the CTE `written`) to the minute's rollup (DeliveryOutcomeCount), in
+    // the shard of its count row. The rows are locked in one order, after the count row (`counted` is read first), so two
+    // statements of one shard never wait on each other the other way round.
+    private const string RollUpOutcomes = """
+        rolled_up AS (
+            INSERT INTO delivery_outcomes AS o (minute, outcome, error, shard, count)
+            SELECT @minute, status, coalesce(error, ''), @shard, count(*)
+            FROM written
+            WHERE status <> 'pending' AND EXISTS (SELECT FROM counted)
+            GROUP BY status, coalesce(error, '')
+            ORDER BY status, coalesce(error, '')
+            ON CONFLICT (minute, outcome, error, shard) DO UPDATE SET count = o.count + excluded.count)
+        """;
+
+    private const string AddSql = $"""
+        WITH written AS (
+            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
+            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
+            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
+            ON CONFLICT DO NOTHING
+            RETURNING id, status, error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
+                count(*) FILTER (WHERE status = 'failed'), 0, @now, @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT id AS "Value" FROM written WHERE status = 'pending'
+        """;
+
+    private const string RecordSql = $"""
+        WITH written AS (
+            UPDATE deliveries d
+            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
+                lease_id = NULL, lease_expires_at = NULL
+            FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
+            WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
+            RETURNING d.status, d.error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
+                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now,
+                @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
+                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT
+        """;
+
     // Inserts a page of deliveries (a redelivered page inserts nothing twice: the unique indexes on device and on topic
     // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones
-    // on the notification in the same statement, and returns the ids of the new pending ones.
+    // on the notification and the final ones (failed at resolution) in the minute's outcome rollup in the same statement,
+    // and returns the ids of the new pending ones.
     public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
-            """
-            WITH inserted AS (
-                INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
-                SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
-                FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
-                ON CONFLICT DO NOTHING
-                RETURNING id, status),
-            counted AS (
-                INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-                SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
-                    count(*) FILTER (WHERE status = 'failed'), 0, @now
-                FROM inserted
-                ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
-                    targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed)
-            SELECT id AS "Value" FROM inserted WHERE status = 'pending'
-            """,
-            new NpgsqlParameter("notification", notificationId),
-            CountShard(),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
-            TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
-            TextArray("topics", deliveries.Select(d => d.Topic)),
-            TextArray("tokens", deliveries.Select(d => d.Token)),
-            TextArray("statuses", deliveries.Select(d => d.Status)),
-            TextArray("errors", deliveries.Select(d => d.Error)))
+            AddSql,
+            [
+                new NpgsqlParameter("notification", notificationId),
+                CountShard(),
+                .. Clock(),
+                TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
+                TextArray("topics", deliveries.Select(d => d.Topic)),
+                TextArray("tokens", deliveries.Select(d => d.Token)),
+                TextArray("statuses", deliveries.Select(d => d.Status)),
+                TextArray("errors", deliveries.Select(d => d.Error)),
+            ])
             .ToListAsync(cancellationToken);
 
     // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
@@ -108,31 +164,17 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
     // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
-    // left pending may be taken by the next pass at once), and moves the notification's counts by the rows that changed,
-    // in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
+    // left pending may be taken by the next pass at once), and moves the notification's counts and the minute's outcome
+    // rollup by the rows that changed, in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
     // pending only while leaseId still holds it, so that it never ends another sender's lease.
     public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
-            """
-            WITH recorded AS (
-                UPDATE deliveries d
-                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
-                    lease_id = NULL, lease_expires_at = NULL
-                FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
-                WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
-                RETURNING d.status)
-            INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
-                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now
-            FROM recorded
-            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
-                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token
-            """,
+            RecordSql,
             [
                 new NpgsqlParameter("notification", notificationId),
                 new NpgsqlParameter("lease", leaseId),
                 CountShard(),
-                new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+                .. Clock(),
                 new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },
                 TextArray("statuses", results.Select(r => r.Status)),
                 TextArray("message_ids", results.Select(r => r.FcmMessageId)),
@@ -190,6 +232,13 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 .SetProperty(x => x.Status, NotificationStatus.Completed)
                 .SetProperty(x => x.CompletedAt, now)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+    }
+
+    // @now and the minute it falls in, from one reading of the clock.
+    private NpgsqlParameter[] Clock()
+    {
+        var now = time.GetUtcNow();
+        return [new("now", now.UtcDateTime), new("minute", DeliveryOutcomeCount.MinuteOf(now))];
     }
 
     private static NpgsqlParameter CountShard() =>

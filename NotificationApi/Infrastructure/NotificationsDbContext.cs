@@ -8,6 +8,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<DeliveryCount> DeliveryCounts => Set<DeliveryCount>();
+    public DbSet<DeliveryOutcomeCount> DeliveryOutcomes => Set<DeliveryOutcomeCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -74,7 +75,22 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             count.Property(c => c.Failed).HasColumnName("failed");
             count.Property(c => c.InvalidToken).HasColumnName("invalid_token");
             count.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            count.Property(c => c.RateMinute).HasColumnName("rate_minute");
+            count.Property(c => c.FinalThisMinute).HasColumnName("final_this_minute");
+            count.Property(c => c.FinalLastMinute).HasColumnName("final_last_minute");
             count.HasOne<Notification>().WithMany().HasForeignKey(c => c.NotificationId);
+        });
+
+        modelBuilder.Entity<DeliveryOutcomeCount>(outcome =>
+        {
+            // The stats read a range of minutes: the key leads with the minute.
+            outcome.ToTable("delivery_outcomes");
+            outcome.HasKey(o => new { o.Minute, o.Outcome, o.Error, o.Shard });
+            outcome.Property(o => o.Minute).HasColumnName("minute");
+            outcome.Property(o => o.Outcome).HasColumnName("outcome").HasMaxLength(16);
+            outcome.Property(o => o.Error).HasColumnName("error").HasMaxLength(64);
+            outcome.Property(o => o.Shard).HasColumnName("shard");
+            outcome.Property(o => o.Count).HasColumnName("count");
         });
     }
 }

@@ -6,6 +6,9 @@ public static class DeliveryStatus
     public const string Sent = "sent";
     public const string Failed = "failed";
     public const string InvalidToken = "invalid_token";
+
+    // Stopped before it was sent (a notification canceled); counted in the stats like the other final outcomes.
+    public const string Canceled = "canceled";
 }
 
 public static class DeliveryErrors

@@ -11,18 +11,23 @@ public sealed class SendingMetrics
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _fcmLatency;
+    private readonly Counter<long> _resolved;
 
     public SendingMetrics(IMeterFactory meterFactory, WorkQueue queue)
     {
         var meter = meterFactory.Create(Name);
         _deliveries = meter.CreateCounter<long>("pushboard.deliveries", "{delivery}", "Deliveries that reached a final status, by outcome.");
         _retries = meter.CreateCounter<long>("pushboard.fcm.retries", "{retry}", "FCM sends retried, by FCM error code.");
+        _resolved = meter.CreateCounter<long>("pushboard.resolution.devices", "{device}",
+            "Devices (or topics) resolved into deliveries; its rate is the resolution rate.");
         _fcmLatency = meter.CreateHistogram<double>("pushboard.fcm.duration", "ms", "Duration of FCM messages:send calls.");
         meter.CreateObservableGauge("pushboard.queue.pending", () => queue.PendingCountAsync().GetAwaiter().GetResult(), "{item}",
             "Work items read from the queue and not yet acknowledged.");
     }
 
     public void Delivered(string status) => _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", status));
+
+    public void Resolved(int count) => _resolved.Add(count);
 
     public void Retry(string? errorCode) => _retries.Add(1, new KeyValuePair<string, object?>("error", errorCode));
 

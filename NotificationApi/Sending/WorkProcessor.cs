@@ -127,6 +127,7 @@ public sealed partial class WorkProcessor(
         }
 
         var pendingIds = await deliveries.AddAsync(notificationId, page, cancellationToken);
+        metrics.Resolved(page.Count);
         foreach (var failed in page.Where(d => d.Status == DeliveryStatus.Failed))
         {
             metrics.Delivered(failed.Status);

@@ -113,6 +113,14 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("failed");
 
+                    b.Property<int>("FinalLastMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("final_last_minute");
+
+                    b.Property<int>("FinalThisMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("final_this_minute");
+
                     b.Property<int>("InvalidToken")
                         .HasColumnType("integer")
                         .HasColumnName("invalid_token");
@@ -120,6 +128,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.Property<int>("Pending")
                         .HasColumnType("integer")
                         .HasColumnName("pending");
+
+                    b.Property<DateTime?>("RateMinute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rate_minute");
 
                     b.Property<int>("Sent")
                         .HasColumnType("integer")
@@ -136,6 +148,35 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.HasKey("NotificationId", "Shard");
 
                     b.ToTable("delivery_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryOutcomeCount", b =>
+                {
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("error");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Minute", "Outcome", "Error", "Shard");
+
+                    b.ToTable("delivery_outcomes", (string)null);
                 });
 
             modelBuilder.Entity("Pushboard.NotificationApi.Model.Notification", b =>
