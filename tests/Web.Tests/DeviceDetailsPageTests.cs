@@ -25,7 +25,7 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
 
         var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
 
-        Assert.Equal(shown, page.Find(".device-secret span").TextContent);
+        Assert.Equal(shown, page.Find(".device-secret .secret-state").TextContent);
         Assert.Empty(page.FindAll(".issued-secret"));
     }
 
@@ -39,7 +39,7 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
 
         Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
         Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent);
-        Assert.Equal("set", page.Find(".device-secret span").TextContent);
+        Assert.Equal("set", page.Find(".device-secret .secret-state").TextContent);
 
         var reloaded = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
         Assert.DoesNotContain("secret-1-for-d-1", reloaded.Markup);
