@@ -30,6 +30,7 @@ public static class ApplicationServicesExtensions
         services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri(DeviceApiAddress));
         services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri(NotificationApiAddress));
         services.AddSingleton<HealthProbe>();
+        services.AddOptions<OverviewOptions>().BindConfiguration(OverviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<OverviewLoader>();
         services.AddSingleton(TimeProvider.System);
         services.AddFluentUIComponents();

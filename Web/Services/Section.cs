@@ -6,16 +6,17 @@ public sealed record Section<T>(T? Value, string? Problem) where T : class
 {
     public bool Available => Value is not null;
 
-    public static async Task<Section<T>> LoadAsync(string what, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken)
+    // A cancelled token that is not the page's own (stopping) is a deadline: the source is unavailable.
+    public static async Task<Section<T>> LoadAsync(string what, Func<CancellationToken, Task<T>> load, CancellationToken cancellationToken, CancellationToken stopping)
     {
         try
         {
             return new Section<T>(await load(cancellationToken), null);
         }
         catch (Exception exception) when (exception is ApiException or HttpRequestException or System.Text.Json.JsonException
-            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            || (exception is OperationCanceledException && !stopping.IsCancellationRequested))
         {
-            return new Section<T>(null, $"{what} is unavailable: {exception.Message}");
+            return new Section<T>(null, exception is OperationCanceledException ? $"{what} did not answer in time." : $"{what} is unavailable: {exception.Message}");
         }
     }
 }

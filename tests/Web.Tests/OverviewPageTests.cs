@@ -19,6 +19,7 @@ public sealed class OverviewPageTests : ConsoleContext
         Services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri("http://127.0.0.1:9"));
         Services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri("http://127.0.0.1:9"));
         Services.AddSingleton<HealthProbe>();
+        Services.AddOptions<OverviewOptions>();
         Services.AddTransient<OverviewLoader>();
         Services.AddSingleton(TimeProvider.System);
         // The first render only: the page's timer starts in interactive rendering.
