@@ -59,4 +59,5 @@ public sealed record ListDevicesQuery(string? UserId, string? Platform, string? 
 [JsonSerializable(typeof(DeviceItems))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(DeviceSecretResponse))]
+[JsonSerializable(typeof(Pushboard.Contracts.Stats.DeviceStats))]
 public sealed partial class DeviceApiJsonContext : JsonSerializerContext;
