@@ -24,6 +24,8 @@ public sealed class OverviewTests(BrowserFixture fixture) : BrowserTest(fixture)
         }
 
         await Assertions.Expect(Page.Locator("[data-panel='deliveries-1h'] .failure-rate")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d %$"));
+        await Assertions.Expect(Page.Locator("[data-breakdown='platform'] li[data-key='ios']")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("[data-chart='devices-30d']")).ToHaveAttributeAsync("data-empty", "false");
         await Assertions.Expect(Page.Locator(".health-strip a[href='/status']")).ToHaveCountAsync(6);
         await Assertions.Expect(Page.Locator(".health-strip .healthy")).ToHaveCountAsync(6);
         await Screenshot("overview-1280");
