@@ -34,6 +34,9 @@ public sealed class Delivery
     public int Attempts { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    // A local-time delivery waits until this moment (UTC); null for one sent as soon as it is resolved.
+    public DateTime? ScheduledFor { get; set; }
+
     // The sender holding this pending delivery, and until when: another takes it over only once that time has passed.
     public Guid? LeaseId { get; set; }
     public DateTime? LeaseExpiresAt { get; set; }

@@ -14,6 +14,7 @@ public sealed class DeliveryCount
     public int Sent { get; set; }
     public int Failed { get; set; }
     public int InvalidToken { get; set; }
+    public int Canceled { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     // The deliveries of this shard that ended in the minute RateMinute and in the minute before it: the per-second

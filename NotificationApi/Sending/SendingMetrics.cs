@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Pushboard.NotificationApi.Infrastructure;
 
 namespace Pushboard.NotificationApi.Sending;
 
@@ -23,7 +24,14 @@ public sealed class SendingMetrics
         _fcmLatency = meter.CreateHistogram<double>("pushboard.fcm.duration", "ms", "Duration of FCM messages:send calls.");
         meter.CreateObservableGauge("pushboard.queue.pending", () => queue.PendingCountAsync().GetAwaiter().GetResult(), "{item}",
             "Work items read from the queue and not yet acknowledged.");
+        meter.CreateObservableGauge("pushboard.scheduled.notifications", () => ScheduledBacklog.Notifications, "{notification}",
+            "Notifications scheduled: waiting for their sendAt, or a localTime one until its last device's moment.");
+        meter.CreateObservableGauge("pushboard.scheduled.work", () => ScheduledBacklog.WorkItems, "{item}",
+            "Scheduled work waiting for its time: resolutions at a sendAt, and moments of localTime notifications.");
     }
+
+    // Refreshed by the scheduler every Sending:SchedulerInterval: the gauges read it without a database call.
+    public ScheduledBacklog ScheduledBacklog { get; set; } = new(0, 0);
 
     public void Delivered(string status) => _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", status));
 

@@ -61,6 +61,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("notification_id");
 
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -108,6 +112,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.Property<short>("Shard")
                         .HasColumnType("smallint")
                         .HasColumnName("shard");
+
+                    b.Property<int>("Canceled")
+                        .HasColumnType("integer")
+                        .HasColumnName("canceled");
 
                     b.Property<int>("Failed")
                         .HasColumnType("integer")
@@ -185,6 +193,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<long?>("ApnsTtlSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("apns_ttl_seconds");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -201,6 +213,11 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<string>("LocalTime")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("local_time");
 
                     b.Property<string>("MessageJson")
                         .IsRequired()
@@ -219,6 +236,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("SendAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -249,7 +270,61 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.ScheduledWork", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<long>("FirstDeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_delivery_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastDeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_delivery_id");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notification_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("NotificationId", "Kind", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("scheduled_work", (string)null);
+                });
+
             modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
+                {
+                    b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.ScheduledWork", b =>
                 {
                     b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
                         .WithMany()
