@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Microsoft.FluentUI.AspNetCore.Components;
 using Pushboard.ServiceDefaults.ApiKeys;
 using Pushboard.Web.Services;
 
@@ -29,6 +30,10 @@ public static class ApplicationServicesExtensions
         services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri(DeviceApiAddress));
         services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri(NotificationApiAddress));
         services.AddSingleton<HealthProbe>();
+        services.AddOptions<OverviewOptions>().BindConfiguration(OverviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<OverviewLoader>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddFluentUIComponents();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>

@@ -1,3 +1,5 @@
+using Pushboard.Contracts.Stats;
+
 namespace Pushboard.Web.Services;
 
 public interface IDeviceApiClient
@@ -8,6 +10,8 @@ public interface IDeviceApiClient
 
     // A new device secret; the old one stops working. Null for an unknown device.
     Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default);
+
+    Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default);
 }
 
 public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
@@ -50,6 +54,12 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
         return response.StatusCode == System.Net.HttpStatusCode.NotFound
             ? null
             : new DeviceSecret((await ApiResponses.ReadAsync<IssuedSecret>(response, cancellationToken)).DeviceSecret);
+    }
+
+    public async Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync("/api/devices/stats", cancellationToken);
+        return await ApiResponses.ReadAsync<DeviceStats>(response, cancellationToken);
     }
 
     private sealed record IssuedSecret(string DeviceSecret);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Pushboard.Contracts.Stats;
 
 namespace Pushboard.Web.Services;
 
@@ -9,6 +10,8 @@ public interface INotificationApiClient
     Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default);
+    Task<DeliveryStats> DeliveryStatsAsync(string window, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ActiveNotification>> ActiveAsync(CancellationToken cancellationToken = default);
 }
 
 public sealed class NotificationApiClient(HttpClient http) : INotificationApiClient
@@ -44,5 +47,17 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
     {
         using var response = await http.GetAsync($"/api/deliveries?deviceId={Uri.EscapeDataString(deviceId)}&limit={limit}", cancellationToken);
         return await ApiResponses.ReadAsync<Page<Delivery>>(response, cancellationToken);
+    }
+
+    public async Task<DeliveryStats> DeliveryStatsAsync(string window, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"/api/deliveries/stats?window={Uri.EscapeDataString(window)}", cancellationToken);
+        return await ApiResponses.ReadAsync<DeliveryStats>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ActiveNotification>> ActiveAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync("/api/notifications/active", cancellationToken);
+        return await ApiResponses.ReadAsync<List<ActiveNotification>>(response, cancellationToken);
     }
 }

@@ -7,34 +7,19 @@ using Pushboard.Contracts;
 namespace Pushboard.Web.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
-public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetime
+public sealed partial class ConsoleTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private IBrowserContext _context = null!;
-    private IPage _page = null!;
-
-    private Uri Web => fixture.EndpointOf("web");
-
-    public async Task InitializeAsync()
-    {
-        await fixture.StartBrowserAsync();
-        _context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Web.ToString() });
-        _page = await _context.NewPageAsync();
-        _page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
-        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
-    }
-
     [Fact]
     public async Task A_wrong_key_is_refused()
     {
-        await _page.GotoAsync("/login");
-        await _page.FillAsync("#key", "not-the-admin-key");
-        await _page.ClickAsync("button[type=submit]");
+        await Page.GotoAsync("/login");
+        await Page.FillAsync("#key input", "not-the-admin-key");
+        await Button("Sign in").ClickAsync();
 
-        await Assertions.Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not the admin key");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not the admin key");
         await Screenshot("login-refused");
-        await _page.GotoAsync("/devices");
-        Assert.EndsWith("/login", new Uri(_page.Url).AbsolutePath);
+        await Page.GotoAsync("/devices");
+        Assert.EndsWith("/login", new Uri(Page.Url).AbsolutePath);
     }
 
     [Fact]
@@ -43,15 +28,16 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
         var (deviceId, token, user) = await RegisterDeviceAsync();
         await SignInAsync();
 
-        await _page.GetByLabel("User id").FillAsync(user);
-        await _page.ClickAsync("button:has-text('Filter')");
-        await Assertions.Expect(_page.Locator("table")).ToContainTextAsync(deviceId);
+        await Page.GotoAsync("/devices");
+        await Page.FillAsync("fluent-text-field[aria-label='User id'] input", user);
+        await Button("Filter").ClickAsync();
+        await Assertions.Expect(Page.Locator("table")).ToContainTextAsync(deviceId);
         await Screenshot("devices");
 
-        await _page.ClickAsync($"a:has-text('{deviceId}')");
-        await Assertions.Expect(_page.Locator("h1")).ToHaveTextAsync(deviceId);
-        await Assertions.Expect(_page.Locator("code.token")).Not.ToContainTextAsync(token);
-        await Assertions.Expect(_page.Locator("code.token")).ToContainTextAsync(token[^6..]);
+        await Page.ClickAsync($"a:has-text('{deviceId}')");
+        await Assertions.Expect(Page.Locator("h1")).ToHaveTextAsync(deviceId);
+        await Assertions.Expect(Page.Locator("code.token")).Not.ToContainTextAsync(token);
+        await Assertions.Expect(Page.Locator("code.token")).ToContainTextAsync(token[^6..]);
         await Screenshot("device");
     }
 
@@ -60,18 +46,18 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     {
         var (deviceId, _, _) = await RegisterDeviceAsync();
         await SignInAsync();
-        await _page.GotoAsync($"/devices/{deviceId}");
-        await Assertions.Expect(_page.Locator(".device-secret span")).ToHaveTextAsync("set");
+        await Page.GotoAsync($"/devices/{deviceId}");
+        await Assertions.Expect(Page.Locator(".device-secret .secret-state")).ToHaveTextAsync("set");
 
-        await _page.ClickAsync("button:has-text('Issue a new secret')");
-        var secret = _page.Locator(".issued-secret .secret-value");
+        await Button("Issue a new secret").ClickAsync();
+        var secret = Page.Locator(".issued-secret .secret-value");
         await Assertions.Expect(secret).ToHaveTextAsync(new Regex("^[A-Za-z0-9_-]{43}$"));
         await Screenshot("device-secret");
 
-        using var oldSecret = fixture.CreateAppClient("deviceapi");
+        using var oldSecret = Fixture.CreateAppClient("deviceapi");
         var refused = await oldSecret.PatchAsJsonAsync($"/api/devices/{deviceId}/token", new { fcmToken = $"token-{Guid.NewGuid():N}" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        using var newSecret = fixture.CreateClient("deviceapi", fixture.AppApiKey);
+        using var newSecret = Fixture.CreateClient("deviceapi", Fixture.AppApiKey);
         newSecret.DefaultRequestHeaders.Add(ApiHeaders.DeviceSecret, await secret.TextContentAsync());
         var refreshed = await newSecret.PatchAsJsonAsync($"/api/devices/{deviceId}/token", new { fcmToken = $"token-{Guid.NewGuid():N}" });
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
@@ -82,18 +68,18 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     {
         var (deviceId, _, _) = await RegisterDeviceAsync();
         await SignInAsync();
-        await _page.GotoAsync("/notifications");
+        await Page.GotoAsync("/notifications");
 
-        await _page.FillAsync("#target", deviceId);
-        await _page.FillAsync("#title", "Hello from the console");
-        await _page.FillAsync("#body", "Sent by a browser test");
+        await Page.FillAsync("#target input", deviceId);
+        await Page.FillAsync("#title input", "Hello from the console");
+        await Page.FillAsync("#body textarea", "Sent by a browser test");
         await Screenshot("compose");
-        await _page.ClickAsync("button:has-text('Send')");
+        await Button("Send").ClickAsync();
 
-        await _page.WaitForURLAsync(NotificationPage());
-        await Assertions.Expect(_page.Locator(".facts .badge")).ToHaveTextAsync("completed");
-        await Assertions.Expect(_page.Locator("#count-sent")).ToHaveTextAsync("1");
-        await Assertions.Expect(_page.Locator("table")).ToContainTextAsync(deviceId);
+        await Page.WaitForURLAsync(NotificationPage());
+        await Assertions.Expect(Page.Locator(".facts .badge")).ToHaveTextAsync("completed");
+        await Assertions.Expect(Page.Locator("#count-sent")).ToHaveTextAsync("1");
+        await Assertions.Expect(Page.Locator("table")).ToContainTextAsync(deviceId);
         await Screenshot("notification");
     }
 
@@ -101,49 +87,26 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : IAsyncLifetim
     public async Task Compose_shows_the_validation_message_of_a_bad_field()
     {
         await SignInAsync();
-        await _page.GotoAsync("/notifications");
+        await Page.GotoAsync("/notifications");
 
-        await _page.FillAsync("#target", "has space!");
-        await _page.FillAsync("#title", "x");
-        await _page.ClickAsync("button:has-text('Send')");
+        await Page.FillAsync("#target input", "has space!");
+        await Page.FillAsync("#title input", "x");
+        await Button("Send").ClickAsync();
 
-        await Assertions.Expect(_page.Locator(".field-error[data-field='target.deviceIds']")).ToContainTextAsync("ASCII letters");
+        await Assertions.Expect(Page.Locator(".field-error[data-field='target.deviceIds']")).ToContainTextAsync("ASCII letters");
     }
 
     [Fact]
     public async Task The_health_page_shows_every_part_healthy()
     {
         await SignInAsync();
-        await _page.GotoAsync("/status");
+        await Page.GotoAsync("/status");
 
-        await Assertions.Expect(_page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
-        await Assertions.Expect(_page.Locator(".part.healthy")).ToHaveCountAsync(6);
+        await Assertions.Expect(Page.Locator(".summary")).ToHaveTextAsync(new Regex("All parts healthy"));
+        await Assertions.Expect(Page.Locator(".part.healthy")).ToHaveCountAsync(6);
         await Screenshot("health");
     }
 
-    private async Task<(string DeviceId, string Token, string User)> RegisterDeviceAsync()
-    {
-        var deviceId = $"browser-{Guid.NewGuid():N}";
-        var token = $"token-{Guid.NewGuid():N}";
-        var user = $"user-{Guid.NewGuid():N}";
-        using var devices = fixture.CreateAppClient("deviceapi");
-        (await devices.PutAsJsonAsync($"/api/devices/{deviceId}", new { fcmToken = token, platform = "ios", userId = user, userIdHash = fixture.Vouch(user) })).EnsureSuccessStatusCode();
-        return (deviceId, token, user);
-    }
-
-    private async Task SignInAsync()
-    {
-        await _page.GotoAsync("/login");
-        await _page.FillAsync("#key", fixture.AdminApiKey);
-        await _page.ClickAsync("button[type=submit]");
-        await _page.WaitForURLAsync("**/devices");
-    }
-
-    private Task Screenshot(string name) =>
-        _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.ScreenshotDirectory, name + ".png"), FullPage = true });
-
     [GeneratedRegex("/notifications/[0-9a-f-]{36}$")]
     private static partial Regex NotificationPage();
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
 }

@@ -5,7 +5,7 @@ using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-public sealed class ComposeTests : BunitContext
+public sealed class ComposeTests : ConsoleContext
 {
     private readonly FakeNotificationApi _api = new();
 

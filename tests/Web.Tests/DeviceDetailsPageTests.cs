@@ -5,7 +5,7 @@ using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-public sealed class DeviceDetailsPageTests : BunitContext
+public sealed class DeviceDetailsPageTests : ConsoleContext
 {
     private readonly FakeDeviceApi _api = new();
 
@@ -25,7 +25,7 @@ public sealed class DeviceDetailsPageTests : BunitContext
 
         var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
 
-        Assert.Equal(shown, page.Find(".device-secret span").TextContent);
+        Assert.Equal(shown, page.Find(".device-secret .secret-state").TextContent);
         Assert.Empty(page.FindAll(".issued-secret"));
     }
 
@@ -35,11 +35,11 @@ public sealed class DeviceDetailsPageTests : BunitContext
         _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
         var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
 
-        page.Find(".device-secret button").Click();
+        page.Find(".device-secret fluent-button").Click();
 
         Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
         Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent);
-        Assert.Equal("set", page.Find(".device-secret span").TextContent);
+        Assert.Equal("set", page.Find(".device-secret .secret-state").TextContent);
 
         var reloaded = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
         Assert.DoesNotContain("secret-1-for-d-1", reloaded.Markup);

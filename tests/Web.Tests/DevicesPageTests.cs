@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-public sealed class DevicesPageTests : BunitContext
+public sealed class DevicesPageTests : ConsoleContext
 {
     private readonly FakeDeviceApi _api = new();
 
@@ -16,15 +17,15 @@ public sealed class DevicesPageTests : BunitContext
     }
 
     [Fact]
-    public void Filters_are_sent_to_the_api_and_restart_paging()
+    public async Task Filters_are_sent_to_the_api_and_restart_paging()
     {
         var page = Render<Devices>();
 
-        page.Find("input[aria-label='User id']").Change("u-42");
-        page.Find("select[aria-label='Platform']").Change("ios");
-        page.Find("select[aria-label='Status']").Change("invalid");
-        page.Find("input[type=checkbox]").Change(true);
-        page.Find("form.filters").Submit();
+        page.Find("fluent-text-field[aria-label='User id']").Change("u-42");
+        page.Find("fluent-select[aria-label='Platform']").Change("ios");
+        page.Find("fluent-select[aria-label='Status']").Change("invalid");
+        await page.Find("fluent-checkbox").TriggerEventAsync("oncheckedchange", new CheckboxChangeEventArgs { Checked = true });
+        await page.Find("form.filters").SubmitAsync();
 
         var (filter, after) = _api.Calls[^1];
         Assert.Equal(new DeviceFilter("u-42", "ios", "invalid", true), filter);
@@ -42,9 +43,9 @@ public sealed class DevicesPageTests : BunitContext
         };
         var page = Render<Devices>();
 
-        page.FindAll(".pager button")[1].Click();
-        page.FindAll(".pager button")[1].Click();
-        page.FindAll(".pager button")[0].Click();
+        page.FindAll(".pager fluent-button")[1].Click();
+        page.FindAll(".pager fluent-button")[1].Click();
+        page.FindAll(".pager fluent-button")[0].Click();
 
         Assert.Equal([null, "cursor-1", "cursor-2", "cursor-1"], _api.Calls.Select(call => call.After));
         Assert.Contains("b", page.Find("table").TextContent);

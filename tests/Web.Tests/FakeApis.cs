@@ -1,3 +1,4 @@
+using Pushboard.Contracts.Stats;
 using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
@@ -34,6 +35,10 @@ public sealed class FakeDeviceApi : IDeviceApiClient
         return Task.FromResult<DeviceSecret?>(new DeviceSecret(IssuedSecrets[^1]));
     }
 
+    public Func<DeviceStats> Stats { get; set; } = () => new DeviceStats(DateTime.UtcNow, new Dictionary<string, long>(), new Dictionary<string, long>(), []);
+
+    public Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Stats());
+
     public static Device Device(string id) =>
         new(id, "token-" + id, "android", "user-1", "1.0", "en", "active", null, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow);
 }
@@ -64,4 +69,15 @@ public sealed class FakeNotificationApi : INotificationApiClient
 
     public Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult(new Page<Delivery>([], null));
+
+    public Func<string, DeliveryStats> Stats { get; set; } = window => Empty(window);
+
+    public Func<IReadOnlyList<ActiveNotification>> Active { get; set; } = () => [];
+
+    public Task<DeliveryStats> DeliveryStatsAsync(string window, CancellationToken cancellationToken = default) => Task.FromResult(Stats(window));
+
+    public Task<IReadOnlyList<ActiveNotification>> ActiveAsync(CancellationToken cancellationToken = default) => Task.FromResult(Active());
+
+    public static DeliveryStats Empty(string window) =>
+        new(window, 60, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow, new OutcomeCounts(0, 0, 0, 0), 0, 0, [], []);
 }
