@@ -91,7 +91,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     private const string CancelSql = $"""
         WITH page AS (
             SELECT id FROM deliveries
-            WHERE notification_id = @notification AND id > @after AND status = 'pending'
+            WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
             ORDER BY id
             LIMIT @size),
         written AS (
@@ -211,20 +211,20 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     public Task<bool> IsCanceledAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Notifications.AnyAsync(n => n.Id == notificationId && n.Status == NotificationStatus.Canceled, cancellationToken);
 
-    // Cancels every pending delivery of a notification that no other sender holds, a batch per statement.
-    public async Task CancelAllPendingAsync(Guid notificationId, Guid? leaseId, CancellationToken cancellationToken)
+    // Cancels every pending delivery of a notification in [firstId, lastId] that no other sender holds, a batch per statement.
+    public async Task CancelAllPendingAsync(Guid notificationId, Guid? leaseId, long firstId, long lastId, CancellationToken cancellationToken)
     {
-        for (long? afterId = 0; afterId is { } after;)
+        for (long? afterId = firstId - 1; afterId is { } after;)
         {
-            afterId = await CancelPendingAsync(notificationId, leaseId, after, CancelBatchSize, cancellationToken);
+            afterId = await CancelPendingAsync(notificationId, leaseId, after, lastId, cancellationToken);
         }
     }
 
-    // Cancels up to `size` pending deliveries of a notification after afterId that no sender holds, or that leaseId
+    // Cancels up to CancelBatchSize pending deliveries of a notification in (afterId, lastId] that no sender holds, or that leaseId
     // holds (its holder saw the cancel before handing them to FCM), and moves the counts in the same statement. Returns
     // the last id it canceled, or null when none was left. A delivery another sender holds is being handed to FCM and
     // keeps its real outcome.
-    public async Task<long?> CancelPendingAsync(Guid notificationId, Guid? leaseId, long afterId, int size, CancellationToken cancellationToken)
+    private async Task<long?> CancelPendingAsync(Guid notificationId, Guid? leaseId, long afterId, long lastId, CancellationToken cancellationToken)
     {
         var last = await db.Database.SqlQueryRaw<long?>(
             CancelSql,
@@ -232,7 +232,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 new NpgsqlParameter("notification", notificationId),
                 new NpgsqlParameter("lease", NpgsqlDbType.Uuid) { Value = (object?)leaseId ?? DBNull.Value },
                 new NpgsqlParameter("after", afterId),
-                new NpgsqlParameter("size", size),
+                new NpgsqlParameter("last", lastId),
+                new NpgsqlParameter("size", CancelBatchSize),
                 CountShard(),
                 .. Clock(),
             ])

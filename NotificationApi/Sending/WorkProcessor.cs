@@ -38,9 +38,13 @@ public sealed partial class WorkProcessor(
         // one its sender left when it died) are canceled here; the item stays until none is held by a sender.
         if (notification.Status == NotificationStatus.Canceled)
         {
-            await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, cancellationToken);
-            return item.Kind == WorkKind.Resolve
-                || !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
+            if (item.Kind == WorkKind.Resolve)
+            {
+                return true;
+            }
+
+            await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
+            return !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
         }
 
         return item.Kind == WorkKind.Resolve
@@ -274,7 +278,7 @@ public sealed partial class WorkProcessor(
 
         if (canceled)
         {
-            await deliveries.CancelAllPendingAsync(notification.Id, leaseId, CancellationToken.None);
+            await deliveries.CancelAllPendingAsync(notification.Id, leaseId, ids[0], ids[^1], CancellationToken.None);
         }
         else if (sent < page.Count)
         {

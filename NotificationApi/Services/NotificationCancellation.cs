@@ -31,7 +31,7 @@ public sealed class NotificationCancellation(NotificationsDbContext db, Delivery
         }
 
         await db.ScheduledWork.Where(w => w.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);
-        await deliveries.CancelAllPendingAsync(notificationId, leaseId: null, cancellationToken);
+        await deliveries.CancelAllPendingAsync(notificationId, leaseId: null, 0, long.MaxValue, cancellationToken);
         return new CancelResult.Canceled(await queries.ToResponseAsync(notification, cancellationToken));
     }
 }
