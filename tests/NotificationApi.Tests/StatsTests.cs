@@ -69,7 +69,7 @@ public sealed class StatsTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(Sum(before.Series.Where(b => b.At < before.Series[^1].At && b.At >= after.From)), Sum(earlierBuckets));
         Assert.Equal(after.Totals, Sum(after.Series));
         Assert.True(day.Totals.Sent >= after.Totals.Sent && day.Series[^1].At <= DateTime.UtcNow && DateTime.UtcNow < day.To);
-        var final = after.Totals.Sent + after.Totals.Failed + after.Totals.InvalidToken;
+        var final = after.Totals.Sent + after.Totals.Failed + after.Totals.InvalidToken + after.Totals.Canceled;
         Assert.Equal((double)after.Totals.Failed / final, after.FailureRate, 9);
         Assert.Equal((double)after.Totals.InvalidToken / final, after.InvalidTokenRate, 9);
         Assert.Equal(1, Error(after, "UNREGISTERED") - Error(before, "UNREGISTERED"));
