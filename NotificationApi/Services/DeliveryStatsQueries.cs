@@ -64,7 +64,8 @@ public sealed class DeliveryStatsQueries(NotificationsDbContext db, TimeProvider
                 .Select(e => new ErrorCount(e.Key, e.Value))]);
     }
 
-    // The newest MaxActive notifications in progress with the sums of their count shards. The rate over the last
+    // The newest MaxActive notifications in progress (sending, or scheduled with deliveries already made: a localTime
+    // notification whose early time zones were sent) with the sums of their count shards. The rate over the last
     // minute is a sliding-window estimate from the shards' per-minute counts (DeliveryCount.RateMinute): all of the
     // current minute, and the share of the minute before that still lies within the last 60 s.
     public async Task<List<ActiveNotification>> ActiveAsync(CancellationToken cancellationToken)
@@ -75,18 +76,21 @@ public sealed class DeliveryStatsQueries(NotificationsDbContext db, TimeProvider
             """
             SELECT n.id AS "Id", n.status AS "Status", n.created_at AS "CreatedAt",
                 coalesce(sum(c.targeted), 0)::bigint AS "Targeted",
-                coalesce(sum(c.sent + c.failed + c.invalid_token), 0)::bigint AS "Final",
+                coalesce(sum(c.sent + c.failed + c.invalid_token + c.canceled), 0)::bigint AS "Final",
                 coalesce(sum(CASE WHEN c.rate_minute = @minute THEN c.final_this_minute ELSE 0 END), 0)::bigint AS "ThisMinute",
                 coalesce(sum(CASE WHEN c.rate_minute = @minute THEN c.final_last_minute
                     WHEN c.rate_minute = @minute - interval '1 minute' THEN c.final_this_minute ELSE 0 END), 0)::bigint AS "LastMinute"
-            FROM (SELECT id, status, created_at FROM notifications
-                  WHERE status = @sending ORDER BY created_at DESC LIMIT @limit) n
+            FROM (SELECT id, status, created_at FROM notifications m
+                  WHERE m.status = @sending OR (m.status = @scheduled
+                      AND EXISTS (SELECT FROM delivery_counts s WHERE s.notification_id = m.id AND s.targeted > 0))
+                  ORDER BY created_at DESC LIMIT @limit) n
             LEFT JOIN delivery_counts c ON c.notification_id = n.id
             GROUP BY n.id, n.status, n.created_at
             ORDER BY n.created_at DESC
             """,
             new NpgsqlParameter("minute", minute),
             new NpgsqlParameter("sending", NotificationStatus.Sending),
+            new NpgsqlParameter("scheduled", NotificationStatus.Scheduled),
             new NpgsqlParameter("limit", MaxActive))
             .ToListAsync(cancellationToken);
 
