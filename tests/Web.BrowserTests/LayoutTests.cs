@@ -39,7 +39,8 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
     [Fact]
     public async Task The_device_and_notification_tables_show_their_key_columns_in_a_1280_px_window()
     {
-        await RegisterDeviceAsync();
+        var (deviceId, _, _) = await RegisterDeviceAsync();
+        await SendAsync(new { deviceIds = new[] { deviceId } }, "Columns");
         await SignInAsync();
         foreach (var (path, columns) in new[] { ("/devices", new[] { "Device", "Status", "Last seen" }), ("/notifications", new[] { "Notification", "Status", "Created" }) })
         {
