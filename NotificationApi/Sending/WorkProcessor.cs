@@ -68,7 +68,7 @@ public sealed partial class WorkProcessor(
         {
             try
             {
-                await ResolveActiveDevicesAsync(notification.Id, target.UserId, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target, traceParent, cancellationToken);
             }
             catch (DeviceApiRefusedException exception)
             {
@@ -106,13 +106,13 @@ public sealed partial class WorkProcessor(
     }
 
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
-    private async Task ResolveActiveDevicesAsync(Guid notificationId, string? userId, string? traceParent, CancellationToken cancellationToken)
+    private async Task ResolveActiveDevicesAsync(Guid notificationId, NotificationTarget target, string? traceParent, CancellationToken cancellationToken)
     {
-        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(userId, null, cancellationToken);
+        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
         while (nextPage is not null)
         {
             var devicePage = await nextPage;
-            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(userId, cursor, cancellationToken) : null;
+            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
             var page = devicePage.Items.Where(d => d.FcmToken is not null)
                 .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null)).ToList();
             await AddPageAsync(notificationId, page, traceParent, cancellationToken);
