@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace Pushboard.Contracts;
 
 // The limits of a notification request (API.md), checked by NotificationApi and, before sending, by the console.
-public static class NotificationRules
+public static partial class NotificationRules
 {
     public const int MaxDeviceIds = 1000;
     public const long MaxTtlSeconds = 2_419_200;
@@ -14,4 +17,25 @@ public static class NotificationRules
     public const string ContentRequired = "At least one of notification and data is required.";
     public const string ImageUrlShape = "imageUrl must be an absolute URL.";
     public static readonly string TtlRange = $"ttlSeconds must be between 0 and {MaxTtlSeconds}.";
+
+    public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(30);
+    public static readonly string SendAtShape = $"sendAt must be a UTC time ending in Z (e.g. 2026-03-08T09:00:00Z), at most {MaxScheduleAhead.TotalDays:0} days ahead.";
+    public const string LocalTimeShape = "localTime must be \"HH:mm\" between 00:00 and 23:59, two digits each.";
+    public const string LocalTimeWithTopic = "A topic target takes sendAt but not localTime: FCM sends a topic message at one moment to every subscriber.";
+
+    // A UTC time as API.md writes timestamps (ending in Z); null when it is not of that form.
+    public static DateTime? ParseSendAt(string value) =>
+        SendAtPattern().IsMatch(value)
+        && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var sendAt)
+            ? sendAt
+            : null;
+
+    public static TimeOnly? ParseLocalTime(string value) =>
+        LocalTimePattern().IsMatch(value) ? TimeOnly.ParseExact(value, "HH:mm", CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?Z\z")]
+    private static partial Regex SendAtPattern();
+
+    [GeneratedRegex(@"^([01]\d|2[0-3]):[0-5]\d\z")]
+    private static partial Regex LocalTimePattern();
 }

@@ -26,6 +26,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapDeviceApi();
+app.MapDeviceStatsApi();
 
 app.Run();
 // Visible to tests/DeviceApi.Tests, which host the service in process (WebApplicationFactory).

@@ -26,5 +26,6 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapNotificationApi();
+app.MapStatsApi();
 
 app.Run();

@@ -15,3 +15,67 @@ publish() {
 # Rate limits out of the way: one client on loopback plays every device and every caller (settings: docs/deviceapi.md).
 unlimited_rates=(RateLimiting__PermitsPerSecond=1000000 RateLimiting__DevicePermitsPerSecond=1000000 RateLimiting__DeviceBurst=1000000
   RateLimiting__AppPutsPerMinute=60000000)
+
+# Starts what the NotificationApi benchmarks run against, directly (no Aspire proxy, as deployed): postgres, redis-server,
+# the FcmEmulator, DeviceApi and NotificationApi, built Release for linux-x64 (ReadyToRun, no dynamic PGO, the tiered
+# JIT counting calls at once: as the container images), in a work folder /tmp/pushboard-bench-NAME-*; stops them all
+# and removes the folder on exit. Sets pg_bin, pg_port, devices_port, api_port, emulator_port, admin_key, work and
+# pids (the started process groups, in the order postgres redis-server FcmEmulator DeviceApi NotificationApi).
+# NOTIFICATIONAPI_SETTINGS adds settings to NotificationApi. Usage: start_pushboard NAME
+start_pushboard() {
+  pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+  admin_key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
+  app_key="bench-app-key-$RANDOM$RANDOM$RANDOM"
+  identity_secret="bench-identity-secret-$RANDOM$RANDOM$RANDOM"
+  work=$(mktemp -d "/tmp/pushboard-bench-$1-XXXXXX")
+  chmod 755 "$work"
+  pg_port=$(free_port); redis_port=$(free_port); emulator_port=$(free_port); emulator_http2_port=$(free_port); devices_port=$(free_port); api_port=$(free_port)
+  pids=()
+  cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+    rm -rf "$work"
+  }
+  trap cleanup EXIT INT TERM
+
+  echo "building (Release)..."
+  for project in DeviceApi NotificationApi tests/FcmEmulator; do
+    publish "$root/$project" "$work/$(basename "$project")" "$work/build.log"
+  done
+
+  mkdir -p "$work/pg"
+  [[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
+  as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
+  postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+    -c max_connections=300 -c shared_buffers=256MB ${POSTGRES_OPTIONS:-})
+  [[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
+  setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
+  pids+=($!)
+  setsid redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --dir "$work" >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+  "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE devicesdb" -c "CREATE DATABASE notificationsdb"
+
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
+  service_account=$(python3 -c 'import json,sys; print(json.dumps({"type": "service_account", "project_id": "pushboard-bench",
+    "private_key_id": "bench", "private_key": open(sys.argv[1]).read(), "client_email": "bench@pushboard-bench.iam.gserviceaccount.com",
+    "client_id": "1", "token_uri": sys.argv[2]}))' "$work/key.pem" "http://127.0.0.1:$emulator_port/token")
+
+  start() { # name, dll, port, env...
+    local name=$1 dll=$2 port=$3; shift 3
+    ( cd "$work/$name" && exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+        Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 "$@" dotnet "$dll" ) >"$work/$name.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return; sleep 0.2; done
+    echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1
+  }
+  keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" "${unlimited_rates[@]}")
+  start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
+    Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
+  start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" "Parameters__identity-secret=$identity_secret" \
+    ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port"
+  start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
+    ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \
+    ConnectionStrings__cache="127.0.0.1:$redis_port" DeviceApi__BaseAddress="http://127.0.0.1:$devices_port" \
+    Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_http2_port" ${NOTIFICATIONAPI_SETTINGS:-}
+}

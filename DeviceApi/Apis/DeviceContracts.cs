@@ -63,4 +63,5 @@ public sealed record ListDevicesQuery(string? UserId, string? Platform, string? 
 [JsonSerializable(typeof(DeviceCount))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(DeviceSecretResponse))]
+[JsonSerializable(typeof(Pushboard.Contracts.Stats.DeviceStats))]
 public sealed partial class DeviceApiJsonContext : JsonSerializerContext;

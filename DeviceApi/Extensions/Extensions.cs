@@ -50,7 +50,15 @@ public static class ApplicationServicesExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();
         services.Configure<DeviceExpiryOptions>(builder.Configuration.GetSection(DeviceExpiryOptions.Section));
-        services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(retention => retention.DeviceStats >= RetentionOptions.MinDeviceStats,
+                $"Retention:DeviceStats must be at least {RetentionOptions.MinDeviceStats.TotalDays:0} days: the device stats answer that many.")
+            .ValidateOnStart();
+        services.AddOptions<DeviceStatsOptions>().BindConfiguration(DeviceStatsOptions.Section)
+            .Validate(stats => stats.RegistryMaxAge > TimeSpan.Zero, "DeviceStats:RegistryMaxAge must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<DeviceStatsQueries>();
+        services.AddSingleton<DeviceMetrics>();
         services.Configure<DeviceEventsOptions>(builder.Configuration.GetSection(DeviceEventsOptions.Section));
         services.AddHostedService<DeviceExpiryService>();
         services.AddHostedService<DeviceInvalidationConsumer>();

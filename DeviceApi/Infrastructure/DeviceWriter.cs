@@ -3,6 +3,7 @@ using Npgsql;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Model;
+using Pushboard.DeviceApi.Services;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
@@ -23,6 +24,7 @@ public sealed partial class DeviceWriter(
     [FromKeyedServices(DeviceWriter.WritesKey)] NpgsqlDataSource writes,
     TimeProvider timeProvider,
     IOptions<DeviceWriterOptions> options,
+    DeviceMetrics metrics,
     ILogger<DeviceWriter> logger)
 {
     public const string WritesKey = "devicesdb-writes";
@@ -81,36 +83,69 @@ public sealed partial class DeviceWriter(
             updated_at = $3, token_updated_at = $3, last_seen_at = $3, secret_hash = COALESCE(d.secret_hash, $7)
         """;
 
-    private const string RegisterSql = $"{InsertDevice} {OnDeviceConflict} RETURNING {DeviceRows.Selected}, xmax = 0, 0::bigint";
+    // Each write returns the device, whether it was created, how many devices it took the token from, and whether the
+    // device's stored token changed; and counts these in the day's rollup (DeviceDays) in the same statement.
+    // A registration changed the token of an existing device when it set token_updated_at ($3, OnDeviceConflict). A
+    // refresh reads the token it replaced with a subquery of RETURNING: it sees the statement's snapshot, from before
+    // the write (two writes of one device at the same instant may count one refresh too many).
+    private const string Written = "written.created, written.taken, written.token_changed";
 
-    private const string RegisterTakingTokenSql = $"""
-        WITH {ReleaseToken}
-        {InsertDevice} FROM release
-        {OnDeviceConflict}
-        RETURNING {DeviceRows.Selected}, xmax = 0, (SELECT taken FROM release)
+    private static readonly string CountWrites = DeviceDays.CountCte(
+        "$3", "count(*) FILTER (WHERE created)", "count(*) FILTER (WHERE token_changed AND NOT created)", "coalesce(sum(taken), 0)");
+
+    private static readonly string RegisterSql = $"""
+        WITH written AS (
+            {InsertDevice} {OnDeviceConflict}
+            RETURNING {DeviceRows.Selected}, xmax = 0 AS created, 0::bigint AS taken, xmax <> 0 AND token_updated_at = $3 AS token_changed),
+        {CountWrites}
+        SELECT {DeviceRows.Selected}, {Written} FROM written
         """;
 
-    private const string RefreshTokenSql = $"{UpdateToken} WHERE device_id = $1 AND {Allowed} RETURNING {DeviceRows.Selected}, false, 0::bigint";
+    private static readonly string RegisterTakingTokenSql = $"""
+        WITH {ReleaseToken},
+        written AS (
+            {InsertDevice} FROM release
+            {OnDeviceConflict}
+            RETURNING {DeviceRows.Selected}, xmax = 0 AS created, (SELECT taken FROM release) AS taken, xmax <> 0 AS token_changed),
+        {CountWrites}
+        SELECT {DeviceRows.Selected}, {Written} FROM written
+        """;
 
-    private const string RefreshTokenTakingTokenSql = $"""
-        WITH {ReleaseToken}
-        {UpdateToken} FROM release WHERE device_id = $1 AND {Allowed}
-        RETURNING {DeviceRows.Selected}, false, release.taken
+    private const string TokenReplaced = "(SELECT old.fcm_token FROM devices old WHERE old.device_id = d.device_id) IS DISTINCT FROM d.fcm_token";
+
+    private static readonly string RefreshTokenSql = $"""
+        WITH written AS (
+            {UpdateToken} WHERE device_id = $1 AND {Allowed}
+            RETURNING {DeviceRows.Selected}, false AS created, 0::bigint AS taken, {TokenReplaced} AS token_changed),
+        {CountWrites}
+        SELECT {DeviceRows.Selected}, {Written} FROM written
+        """;
+
+    private static readonly string RefreshTokenTakingTokenSql = $"""
+        WITH {ReleaseToken},
+        written AS (
+            {UpdateToken} FROM release WHERE device_id = $1 AND {Allowed}
+            RETURNING {DeviceRows.Selected}, false AS created, release.taken, true AS token_changed),
+        {CountWrites}
+        SELECT {DeviceRows.Selected}, {Written} FROM written
         """;
 
     // Many refreshes in one statement, the rows locked in the order of the arrays (a nested loop over the unnest).
     // Each refresh carries its DeviceAccess (admin, presented hash, hash of a claim), checked as in Allowed.
     // It takes no token: a refresh whose token another device holds is left out (and not returned), as is one
     // whose secret does not match.
-    private const string RefreshTokensSql = $"""
-        UPDATE devices AS d SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
-            updated_at = $3, token_updated_at = $3, last_seen_at = $3, secret_hash = COALESCE(d.secret_hash, refresh.new_hash)
-        FROM unnest($1::text[], $2::text[], $4::boolean[], $5::bytea[], $6::bytea[]) AS refresh(id, token, admin, presented, new_hash)
-        WHERE d.device_id = refresh.id
-          AND (refresh.admin OR d.secret_hash IS NULL OR d.secret_hash = refresh.presented)
-          AND NOT EXISTS (SELECT 1 FROM devices holder
-                          WHERE md5(holder.fcm_token) = md5(refresh.token) AND holder.fcm_token = refresh.token AND holder.device_id <> refresh.id)
-        RETURNING {DeviceRows.Selected}
+    private static readonly string RefreshTokensSql = $"""
+        WITH written AS (
+            UPDATE devices AS d SET fcm_token = refresh.token, status = 'active', invalid_reason = NULL,
+                updated_at = $3, token_updated_at = $3, last_seen_at = $3, secret_hash = COALESCE(d.secret_hash, refresh.new_hash)
+            FROM unnest($1::text[], $2::text[], $4::boolean[], $5::bytea[], $6::bytea[]) AS refresh(id, token, admin, presented, new_hash)
+            WHERE d.device_id = refresh.id
+              AND (refresh.admin OR d.secret_hash IS NULL OR d.secret_hash = refresh.presented)
+              AND NOT EXISTS (SELECT 1 FROM devices holder
+                              WHERE md5(holder.fcm_token) = md5(refresh.token) AND holder.fcm_token = refresh.token AND holder.device_id <> refresh.id)
+            RETURNING {DeviceRows.Selected}, false AS created, 0::bigint AS taken, {TokenReplaced} AS token_changed),
+        {CountWrites}
+        SELECT {DeviceRows.Selected}, {Written} FROM written
         """;
 
     // Local to the batch's implicit transaction.
@@ -173,12 +208,15 @@ public sealed partial class DeviceWriter(
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var devices = new Dictionary<string, Device>(refreshes.Count, StringComparer.Ordinal);
+        var changed = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
             var device = DeviceRows.Read(reader);
             devices[device.DeviceId] = device;
+            changed += reader.GetBoolean(DeviceRows.SelectedCount + 2) ? 1 : 0;
         }
 
+        metrics.TokensRefreshed(changed);
         return devices;
     }
 
@@ -342,11 +380,13 @@ public sealed partial class DeviceWriter(
 
         var device = DeviceRows.Read(reader);
         var created = reader.GetBoolean(DeviceRows.SelectedCount);
-        if (reader.GetInt64(DeviceRows.SelectedCount + 1) > 0)
+        var takenFrom = reader.GetInt64(DeviceRows.SelectedCount + 1);
+        if (takenFrom > 0)
         {
             Log.TokenReassigned(logger, TokenMask.Mask(fcmToken), deviceId);
         }
 
+        metrics.Written(created, reader.GetBoolean(DeviceRows.SelectedCount + 2), takenFrom);
         return (device, created);
     }
 

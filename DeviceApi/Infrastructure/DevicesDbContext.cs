@@ -8,6 +8,7 @@ namespace Pushboard.DeviceApi.Infrastructure;
 public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options) : DbContext(options)
 {
     public DbSet<Device> Devices => Set<Device>();
+    public DbSet<DeviceDayCount> DeviceDays => Set<DeviceDayCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,5 +46,14 @@ public sealed class DevicesDbContext(DbContextOptions<DevicesDbContext> options)
         device.HasIndex(d => d.DeviceId).HasDatabaseName("ix_devices_invalid_device_id").HasFilter("status = 'invalid'");
         // The unique index on the token itself (md5 of it: a 4096-character token does not fit a btree entry)
         // is an expression index the model cannot express; it is created in the InitialCreate migration.
+
+        var day = modelBuilder.Entity<DeviceDayCount>();
+        day.ToTable("device_daily_counts");
+        day.HasKey(d => new { d.Day, d.Shard }).HasName("pk_device_daily_counts");
+        day.Property(d => d.Day).HasColumnName("day");
+        day.Property(d => d.Shard).HasColumnName("shard");
+        day.Property(d => d.Registrations).HasColumnName("registrations");
+        day.Property(d => d.TokenRefreshes).HasColumnName("token_refreshes");
+        day.Property(d => d.Invalidations).HasColumnName("invalidations");
     }
 }

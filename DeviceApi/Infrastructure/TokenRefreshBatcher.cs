@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pushboard.DeviceApi.Model;
+using Pushboard.DeviceApi.Services;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
@@ -22,6 +23,7 @@ namespace Pushboard.DeviceApi.Infrastructure;
 public sealed partial class TokenRefreshBatcher(
     DeviceWriter deviceWriter,
     IOptions<TokenRefreshBatchOptions> options,
+    DeviceMetrics metrics,
     ILogger<TokenRefreshBatcher> logger) : IHostedService, IDisposable
 {
     // Traced with the service's other sources (ServiceDefaults adds "Pushboard.*").
@@ -125,6 +127,7 @@ public sealed partial class TokenRefreshBatcher(
             "token refresh batch", ActivityKind.Internal, parentContext: default,
             links: batch.Where(refresh => refresh.Caller is not null).Select(refresh => new ActivityLink(refresh.Caller!.Value)));
         activity?.SetTag("pushboard.batch.size", batch.Count);
+        metrics.RefreshBatch(batch.Count);
         try
         {
             var devices = await deviceWriter.RefreshTokensAsync([.. batch.Select(refresh => refresh.Refresh)], options.Value.LockTimeout, cancellationToken);

@@ -7,20 +7,30 @@ namespace Pushboard.DeviceApi.Services;
 
 // Marks active devices not seen for 270 days invalid (`expired`); they keep their token for inspection until they are
 // deleted, Retention:ExpiredDevices later.
-public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider, IOptions<RetentionOptions> retention)
+public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider, IOptions<RetentionOptions> retention, DeviceMetrics metrics)
 {
-    public Task<int> ExpireInactiveAsync(CancellationToken cancellationToken)
+    // Counted in the day's rollup in the same transaction.
+    public async Task<int> ExpireInactiveAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var cutoff = now - TokenLifetime.ExpiredAfter;
-        return db.Devices
+        var expired = await DeviceDays.InvalidateAsync(db, now, cancel => db.Devices
             .Where(device => device.Status == DeviceStatuses.Active && device.LastSeenAt < cutoff)
             .ExecuteUpdateAsync(
                 update => update
                     .SetProperty(device => device.Status, DeviceStatuses.Invalid)
                     .SetProperty(device => device.InvalidReason, InvalidReasons.Expired)
                     .SetProperty(device => device.UpdatedAt, now),
-                cancellationToken);
+                cancel), cancellationToken);
+        metrics.Invalidated(InvalidReasons.Expired, expired);
+        return expired;
+    }
+
+    // Deletes the daily rollup rows older than Retention:DeviceStats: one day's shards a day.
+    public Task<int> DeleteOldDaysAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = DateOnly.FromDateTime((timeProvider.GetUtcNow() - retention.Value.DeviceStats).UtcDateTime);
+        return db.DeviceDays.Where(day => day.Day < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
     // Deletes the devices that expired more than Retention:ExpiredDevices ago, a batch per statement; returns how many.

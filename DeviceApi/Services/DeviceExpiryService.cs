@@ -4,7 +4,7 @@ using Pushboard.ServiceDefaults;
 
 namespace Pushboard.DeviceApi.Services;
 
-// Runs DeviceExpiry (expire, then delete what expired long ago) every DeviceExpiry:Interval.
+// Runs DeviceExpiry (expire, then delete what expired long ago and the old daily rollups) every DeviceExpiry:Interval.
 public sealed partial class DeviceExpiryService(
     IServiceScopeFactory scopes,
     TimeProvider timeProvider,
@@ -28,6 +28,8 @@ public sealed partial class DeviceExpiryService(
         {
             LogDeleted(deleted);
         }
+
+        await expiry.DeleteOldDaysAsync(cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Marked {Count} devices not seen for {Days} days invalid (expired)")]

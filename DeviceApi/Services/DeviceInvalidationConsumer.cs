@@ -16,6 +16,7 @@ public sealed partial class DeviceInvalidationConsumer(
     IServiceScopeFactory scopes,
     TimeProvider timeProvider,
     IOptions<DeviceEventsOptions> options,
+    DeviceMetrics metrics,
     ILogger<DeviceInvalidationConsumer> logger) : BackgroundService
 {
     private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -108,7 +109,8 @@ public sealed partial class DeviceInvalidationConsumer(
 
         var now = timeProvider.GetUtcNow().UtcDateTime;
         // Only while the device still holds the dead token, and only once: a redelivery finds nothing to change.
-        var changed = await db.Devices
+        // Counted in the day's rollup in the same transaction.
+        var changed = await DeviceDays.InvalidateAsync(db, now, cancel => db.Devices
             .Where(device => device.DeviceId == deviceEvent.DeviceId && device.FcmToken == deviceEvent.FcmToken
                 && (device.Status != DeviceStatuses.Invalid || device.InvalidReason != deviceEvent.Reason))
             .ExecuteUpdateAsync(
@@ -116,7 +118,8 @@ public sealed partial class DeviceInvalidationConsumer(
                     .SetProperty(device => device.Status, DeviceStatuses.Invalid)
                     .SetProperty(device => device.InvalidReason, deviceEvent.Reason)
                     .SetProperty(device => device.UpdatedAt, now),
-                cancellationToken);
+                cancel), cancellationToken);
+        metrics.Invalidated(deviceEvent.Reason, changed);
         LogApplied(logger, deviceEvent.DeviceId, TokenMask.Mask(deviceEvent.FcmToken), deviceEvent.Reason, changed > 0);
     }
 

@@ -17,9 +17,11 @@ public sealed record SendNotificationRequest(
     string? CollapseKey,
     JsonObject? Android,
     JsonObject? Apns,
-    JsonObject? Webpush);
+    JsonObject? Webpush,
+    string? SendAt = null,
+    string? LocalTime = null);
 
-public sealed record NotificationCounts(int Targeted, int Sent, int Failed, int InvalidToken, int Pending);
+public sealed record NotificationCounts(int Targeted, int Sent, int Failed, int InvalidToken, int Pending, int Canceled);
 
 public sealed record NotificationResponse(
     Guid Id,
@@ -28,7 +30,9 @@ public sealed record NotificationResponse(
     DateTime? CompletedAt,
     string? FailureReason,
     JsonElement Target,
-    NotificationCounts Counts);
+    NotificationCounts Counts,
+    DateTime? SendAt,
+    string? LocalTime);
 
 public sealed record DeliveryResponse(
     string? DeviceId,
@@ -37,7 +41,8 @@ public sealed record DeliveryResponse(
     string? FcmMessageId,
     string? Error,
     int Attempts,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    DateTime? ScheduledFor);
 
 public sealed record DeviceDeliveryResponse(
     Guid NotificationId,

@@ -63,6 +63,24 @@ public static class NotificationValidation
             Add("collapseKey", $"collapseKey must be 1–{NotificationRules.MaxCollapseKeyLength} characters.");
         }
 
+        if (request.SendAt is { } sendAt
+            && (NotificationRules.ParseSendAt(sendAt) is not { } at || at > (now + NotificationRules.MaxScheduleAhead).UtcDateTime))
+        {
+            Add("sendAt", NotificationRules.SendAtShape);
+        }
+
+        if (request.LocalTime is { } localTime)
+        {
+            if (NotificationRules.ParseLocalTime(localTime) is null)
+            {
+                Add("localTime", NotificationRules.LocalTimeShape);
+            }
+            else if (request.Target?.Topic is not null)
+            {
+                Add("localTime", NotificationRules.LocalTimeWithTopic);
+            }
+        }
+
         if (errors.Count == 0)
         {
             var limit = request.Target!.Topic is not null ? FcmMessageBuilder.MaxTopicPayloadBytes : FcmMessageBuilder.MaxPayloadBytes;

@@ -14,7 +14,8 @@ public static class NotificationsApi
     public const int MaxIdempotencyKeyLength = 128;
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
-    private static readonly string[] DeliveryStatuses = [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.InvalidToken];
+    private static readonly string[] DeliveryStatuses =
+        [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.InvalidToken, DeliveryStatus.Canceled];
 
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder app)
     {
@@ -30,6 +31,8 @@ public static class NotificationsApi
             .WithSummary("List notifications, newest first, keyset-paged");
         notifications.MapGet("/{id}/deliveries", ListDeliveries)
             .WithSummary("List a notification's deliveries in order, keyset-paged");
+        notifications.MapPost("/{id}/cancel", CancelNotification)
+            .WithSummary("Cancel a notification: after the answer nothing more of it is handed to FCM");
 
         api.MapGet("/deliveries", ListDeviceDeliveries)
             .WithTags("Deliveries")
@@ -94,6 +97,23 @@ public static class NotificationsApi
         return TypedResults.Ok(await queries.ToResponseAsync(notification, cancellationToken));
     }
 
+    public static async Task<Results<Ok<NotificationResponse>, ProblemHttpResult>> CancelNotification(
+        string id, NotificationCancellation cancellation, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var notificationId))
+        {
+            return NotFound();
+        }
+
+        return await cancellation.CancelAsync(notificationId, cancellationToken) switch
+        {
+            CancelResult.Canceled canceled => TypedResults.Ok(canceled.Notification),
+            CancelResult.Ended ended => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already ended",
+                detail: $"The notification is already {ended.Status}; only a scheduled, queued or sending one can be canceled."),
+            _ => NotFound(),
+        };
+    }
+
     public static async Task<Results<Ok<Page<NotificationResponse>>, ValidationProblem>> ListNotifications(
         string? after, string? limit, NotificationQueries queries, CancellationToken cancellationToken)
     {
@@ -145,7 +165,7 @@ public static class NotificationsApi
 
         var page = await queries.DeliveriesAsync(notificationId, status, afterId, take + 1, cancellationToken);
         var items = page.Take(take)
-            .Select(d => new DeliveryResponse(d.DeviceId, d.Topic, d.Status, d.FcmMessageId, d.Error, d.Attempts, d.UpdatedAt))
+            .Select(d => new DeliveryResponse(d.DeviceId, d.Topic, d.Status, d.FcmMessageId, d.Error, d.Attempts, d.UpdatedAt, d.ScheduledFor))
             .ToList();
         var next = page.Count > take ? PageCursor.Encode(PageCursor.Deliveries, page[take - 1].Id.ToString(CultureInfo.InvariantCulture)) : null;
         return TypedResults.Ok(new Page<DeliveryResponse>(items, next));

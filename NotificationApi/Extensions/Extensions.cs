@@ -27,6 +27,10 @@ public static class ApplicationServicesExtensions
         services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section)
             .Validate(sending => sending.LeaseDuration > TimeSpan.Zero && sending.StalledAfter > sending.LeaseDuration,
                 "Sending:LeaseDuration must be positive and shorter than Sending:StalledAfter.")
+            .Validate(sending => ApiPatterns.IsTimeZone(sending.DefaultTimeZone),
+                "Sending:DefaultTimeZone must be an IANA time-zone name of the server's tz database, e.g. UTC or Europe/Berlin.")
+            .Validate(sending => sending.SchedulerInterval > TimeSpan.Zero && sending.SchedulerBatchSize > 0 && sending.ScheduledSendSpan > 0,
+                "Sending:SchedulerInterval, SchedulerBatchSize and ScheduledSendSpan must be positive.")
             .ValidateOnStart();
         services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
         services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
@@ -34,9 +38,14 @@ public static class ApplicationServicesExtensions
             .Validate(retention => retention.Notifications > TimeSpan.Zero && retention.Interval > TimeSpan.Zero
                     && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
                 "Retention:Notifications, Interval and DeleteBatchSize must be positive, Retention:BatchPause not negative.")
+            .Validate(retention => retention.DeliveryStats >= RetentionOptions.MinDeliveryStats,
+                $"Retention:DeliveryStats must be at least {RetentionOptions.MinDeliveryStats.TotalHours:0} h: the 24 h stats window reads them.")
             .ValidateOnStart();
         services.AddScoped<NotificationQueries>();
+        services.AddScoped<DeliveryStatsQueries>();
         services.AddScoped<NotificationSubmission>();
+        services.AddScoped<NotificationCancellation>();
+        services.AddScoped<ScheduledWorkStore>();
         services.AddSingleton<WorkQueue>();
         services.AddSingleton<FcmThrottle>();
         services.AddSingleton<FcmCredential>();
@@ -49,6 +58,7 @@ public static class ApplicationServicesExtensions
         services.AddScoped<WorkProcessor>();
         services.AddHostedService<NotificationWorker>();
         services.AddHostedService<StalledNotificationSweeper>();
+        services.AddHostedService<NotificationScheduler>();
         services.AddScoped<NotificationRetention>();
         services.AddHostedService<NotificationRetentionService>();
         services.AddOptions<DeferredEnqueueOptions>().BindConfiguration(DeferredEnqueueOptions.Section)

@@ -66,6 +66,24 @@ public static class FcmMessageBuilder
         return message;
     }
 
+    // The ttlSeconds from which the message's apns-expiration is derived at each send; null when there is none to derive
+    // (no ttlSeconds, 0 which means "once, now", or the request's apns headers set apns-expiration themselves).
+    public static long? ApnsTtlSeconds(SendNotificationRequest request) =>
+        request.TtlSeconds is > 0 && request.Apns?["headers"]?["apns-expiration"] is null ? request.TtlSeconds : null;
+
+    // The stored message with apns-expiration counted from `now`, the moment of sending.
+    public static string WithApnsExpiration(string messageJson, long? apnsTtlSeconds, DateTimeOffset now)
+    {
+        if (apnsTtlSeconds is not { } ttl || JsonNode.Parse(messageJson) is not JsonObject message
+            || message["apns"]?["headers"] is not JsonObject headers)
+        {
+            return messageJson;
+        }
+
+        headers["apns-expiration"] = now.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return message.ToJsonString();
+    }
+
     // The request's own android/apns/webpush objects are FCM's and win over what was derived.
     private static void AddSection(JsonObject message, string name, JsonObject derived, JsonObject? given)
     {

@@ -8,40 +8,138 @@ namespace Pushboard.NotificationApi.Infrastructure;
 // Set-based SQL for the fan-out: one statement per page of deliveries, never a row at a time.
 public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 {
+    private const int CancelBatchSize = 5000;
+
+    private const string CountColumns =
+        "notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at, rate_minute, final_this_minute, final_last_minute";
+
+    // Moves a count shard's per-minute window of final deliveries (DeliveryCount.RateMinute) to @minute. A replica
+    // whose clock is behind adds to the newer minute it finds.
+    private const string RollRateMinute = """
+        final_last_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_last_minute
+            WHEN c.rate_minute = excluded.rate_minute - interval '1 minute' THEN c.final_this_minute ELSE 0 END,
+        final_this_minute = CASE WHEN c.rate_minute >= excluded.rate_minute THEN c.final_this_minute ELSE 0 END + excluded.final_this_minute,
+        rate_minute = GREATEST(c.rate_minute, excluded.rate_minute)
+        """;
+
+    // Adds the final outcomes of the statement's deliveries (the CTE `written`) to the minute's rollup (DeliveryOutcomeCount), in
+    // the shard of its count row. The rows are locked in one order, after the count row (`counted` is read first), so two
+    // statements of one shard never wait on each other the other way round.
+    private const string RollUpOutcomes = """
+        rolled_up AS (
+            INSERT INTO delivery_outcomes AS o (minute, outcome, error, shard, count)
+            SELECT @minute, status, coalesce(error, ''), @shard, count(*)
+            FROM written
+            WHERE status <> 'pending' AND EXISTS (SELECT FROM counted)
+            GROUP BY status, coalesce(error, '')
+            ORDER BY status, coalesce(error, '')
+            ON CONFLICT (minute, outcome, error, shard) DO UPDATE SET count = o.count + excluded.count)
+        """;
+
+    private const string AddSql = $"""
+        WITH written AS (
+            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
+            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
+            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
+            ON CONFLICT DO NOTHING
+            RETURNING id, status, error, scheduled_for),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
+                count(*) FILTER (WHERE status = 'failed'), 0, @now, @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes},
+        scheduled AS (
+            INSERT INTO scheduled_work AS w (notification_id, kind, due_at, first_delivery_id, last_delivery_id)
+            SELECT @notification, 'send', scheduled_for, min(id), max(id)
+            FROM written WHERE status = 'pending' AND scheduled_for IS NOT NULL
+            GROUP BY scheduled_for
+            ON CONFLICT (notification_id, kind, due_at) DO UPDATE SET
+                first_delivery_id = least(w.first_delivery_id, excluded.first_delivery_id),
+                last_delivery_id = greatest(w.last_delivery_id, excluded.last_delivery_id))
+        SELECT id AS "Value" FROM written WHERE status = 'pending' AND scheduled_for IS NULL
+        """;
+
+    private const string RecordSql = $"""
+        WITH written AS (
+            UPDATE deliveries d
+            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
+                lease_id = NULL, lease_expires_at = NULL
+            FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
+            WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
+            RETURNING d.status, d.error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns})
+            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
+                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now,
+                @minute, count(*) FILTER (WHERE status <> 'pending'), 0
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
+                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT
+        """;
+
+    // Cancels a page of a notification's pending deliveries that no sender holds, or that @lease holds; counted like
+    // any final outcome. Returns the page's last id (the keyset of the next page), null when no pending one was left.
+    private const string CancelSql = $"""
+        WITH page AS (
+            SELECT id FROM deliveries
+            WHERE notification_id = @notification AND id > @after AND status = 'pending'
+            ORDER BY id
+            LIMIT @size),
+        written AS (
+            UPDATE deliveries d SET status = 'canceled', updated_at = @now, lease_id = NULL, lease_expires_at = NULL
+            FROM page
+            WHERE d.id = page.id AND d.status = 'pending'
+                AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now() OR d.lease_id = @lease)
+            RETURNING d.status, d.error),
+        counted AS (
+            INSERT INTO delivery_counts AS c ({CountColumns}, canceled)
+            SELECT @notification, @shard, 0, -count(*), 0, 0, 0, @now, @minute, count(*), 0, count(*)
+            FROM written
+            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
+                pending = c.pending + excluded.pending, canceled = c.canceled + excluded.canceled,
+                {RollRateMinute}
+            RETURNING 1),
+        {RollUpOutcomes}
+        SELECT max(id) AS "Value" FROM page
+        """;
+
     // Inserts a page of deliveries (a redelivered page inserts nothing twice: the unique indexes on device and on topic
     // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones
-    // on the notification in the same statement, and returns the ids of the new pending ones.
+    // on the notification and the final ones (failed at resolution) in the minute's outcome rollup in the same statement,
+    // and returns the ids of the new pending ones to send now. Pending ones with a moment (local time) get no send item:
+    // the statement widens the scheduled work row of their moment instead.
     public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
-            """
-            WITH inserted AS (
-                INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at)
-                SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now
-                FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors) AS d(device_id, topic, token, status, error)
-                ON CONFLICT DO NOTHING
-                RETURNING id, status),
-            counted AS (
-                INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-                SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
-                    count(*) FILTER (WHERE status = 'failed'), 0, @now
-                FROM inserted
-                ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
-                    targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed)
-            SELECT id AS "Value" FROM inserted WHERE status = 'pending'
-            """,
-            new NpgsqlParameter("notification", notificationId),
-            CountShard(),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
-            TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
-            TextArray("topics", deliveries.Select(d => d.Topic)),
-            TextArray("tokens", deliveries.Select(d => d.Token)),
-            TextArray("statuses", deliveries.Select(d => d.Status)),
-            TextArray("errors", deliveries.Select(d => d.Error)))
+            AddSql,
+            [
+                new NpgsqlParameter("notification", notificationId),
+                CountShard(),
+                .. Clock(),
+                TextArray("device_ids", deliveries.Select(d => d.DeviceId)),
+                TextArray("topics", deliveries.Select(d => d.Topic)),
+                TextArray("tokens", deliveries.Select(d => d.Token)),
+                TextArray("statuses", deliveries.Select(d => d.Status)),
+                TextArray("errors", deliveries.Select(d => d.Error)),
+                new NpgsqlParameter("scheduled_for", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                {
+                    Value = deliveries.Select(d => d.ScheduledFor is { } moment ? (object)moment : DBNull.Value).ToArray(),
+                },
+            ])
             .ToListAsync(cancellationToken);
 
     // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
-    // to leaseId for leaseDuration: a delivery is sent by one sender at a time. Deliveries another sender holds are
-    // passed over; the caller learns of them from AnyPendingAsync. Lease times are the database's clock, not a replica's.
+    // to leaseId for leaseDuration: a delivery is sent by one sender at a time. Deliveries another sender holds, and
+    // local-time ones whose moment has not come, are passed over; the caller learns of held ones from AnyPendingAsync.
+    // Lease times are the database's clock, not a replica's; moments are the service's (TimeProvider).
     public async Task<List<PendingDelivery>> LeasePendingAsync(
         Guid notificationId, long afterId, long lastId, int size, Guid leaseId, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
@@ -50,16 +148,17 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             WITH page AS (
                 SELECT id FROM deliveries
                 WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                    AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND (scheduled_for IS NULL OR scheduled_for <= @now)
                 ORDER BY id
                 LIMIT @size
                 FOR UPDATE SKIP LOCKED)
             UPDATE deliveries d SET lease_id = @lease, lease_expires_at = now() + @duration
             FROM page
             WHERE d.id = page.id
-            RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token"
+            RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token", d.scheduled_for AS "ScheduledFor"
             """,
             new NpgsqlParameter("notification", notificationId),
+            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
             new NpgsqlParameter("after", afterId),
             new NpgsqlParameter("last", lastId),
             new NpgsqlParameter("size", size),
@@ -72,6 +171,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // Extends a lease over those of deliveryIds that it still holds and that are still pending. False when another
     // sender holds one of them: this lease ran out and was taken over, so its holder must stop sending.
+    // (Read as a list: a LINQ operator such as SingleAsync would wrap the statement in a subquery, where Postgres refuses a
+    // WITH that modifies data.)
     public async Task<bool> RenewLeaseAsync(Guid leaseId, long[] deliveryIds, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         var takenOver = await db.Database.SqlQueryRaw<int>(
@@ -86,8 +187,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveryIds },
             new NpgsqlParameter("lease", leaseId),
             new NpgsqlParameter("duration", leaseDuration))
-            .SingleAsync(cancellationToken);
-        return takenOver == 0;
+            .ToListAsync(cancellationToken);
+        return takenOver.Single() == 0;
     }
 
     // Lets go of what a sender leased and did not send (it is stopping, or its lease was lost).
@@ -96,11 +197,48 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .Where(d => deliveryIds.Contains(d.Id) && d.LeaseId == leaseId && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseId, (Guid?)null).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null), cancellationToken);
 
-    // Whether any delivery of the range is still pending: left for a later pass, or held by another sender.
-    public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken) =>
-        db.Deliveries.AnyAsync(
-            d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending,
+    // Whether any delivery of the range is still pending and due: left for a later pass, or held by another sender.
+    // Local-time deliveries whose moment has not come belong to the send item of their moment.
+    public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Deliveries.AnyAsync(
+            d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending
+                && (d.ScheduledFor == null || d.ScheduledFor <= now),
             cancellationToken);
+    }
+
+    public Task<bool> IsCanceledAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications.AnyAsync(n => n.Id == notificationId && n.Status == NotificationStatus.Canceled, cancellationToken);
+
+    // Cancels every pending delivery of a notification that no other sender holds, a batch per statement.
+    public async Task CancelAllPendingAsync(Guid notificationId, Guid? leaseId, CancellationToken cancellationToken)
+    {
+        for (long? afterId = 0; afterId is { } after;)
+        {
+            afterId = await CancelPendingAsync(notificationId, leaseId, after, CancelBatchSize, cancellationToken);
+        }
+    }
+
+    // Cancels up to `size` pending deliveries of a notification after afterId that no sender holds, or that leaseId
+    // holds (its holder saw the cancel before handing them to FCM), and moves the counts in the same statement. Returns
+    // the last id it canceled, or null when none was left. A delivery another sender holds is being handed to FCM and
+    // keeps its real outcome.
+    public async Task<long?> CancelPendingAsync(Guid notificationId, Guid? leaseId, long afterId, int size, CancellationToken cancellationToken)
+    {
+        var last = await db.Database.SqlQueryRaw<long?>(
+            CancelSql,
+            [
+                new NpgsqlParameter("notification", notificationId),
+                new NpgsqlParameter("lease", NpgsqlDbType.Uuid) { Value = (object?)leaseId ?? DBNull.Value },
+                new NpgsqlParameter("after", afterId),
+                new NpgsqlParameter("size", size),
+                CountShard(),
+                .. Clock(),
+            ])
+            .ToListAsync(cancellationToken);
+        return last.Single();
+    }
 
     // A sender working on a notification keeps it from looking stalled.
     public Task TouchAsync(Guid notificationId, CancellationToken cancellationToken) =>
@@ -108,31 +246,17 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
     // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
-    // left pending may be taken by the next pass at once), and moves the notification's counts by the rows that changed,
-    // in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
+    // left pending may be taken by the next pass at once), and moves the notification's counts and the minute's outcome
+    // rollup by the rows that changed, in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
     // pending only while leaseId still holds it, so that it never ends another sender's lease.
     public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
-            """
-            WITH recorded AS (
-                UPDATE deliveries d
-                SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
-                    lease_id = NULL, lease_expires_at = NULL
-                FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
-                WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
-                RETURNING d.status)
-            INSERT INTO delivery_counts AS c (notification_id, shard, targeted, pending, sent, failed, invalid_token, updated_at)
-            SELECT @notification, @shard, 0, -count(*) FILTER (WHERE status <> 'pending'), count(*) FILTER (WHERE status = 'sent'),
-                count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'invalid_token'), @now
-            FROM recorded
-            ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at, pending = c.pending + excluded.pending,
-                sent = c.sent + excluded.sent, failed = c.failed + excluded.failed, invalid_token = c.invalid_token + excluded.invalid_token
-            """,
+            RecordSql,
             [
                 new NpgsqlParameter("notification", notificationId),
                 new NpgsqlParameter("lease", leaseId),
                 CountShard(),
-                new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+                .. Clock(),
                 new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = results.Select(r => r.Id).ToArray() },
                 TextArray("statuses", results.Select(r => r.Status)),
                 TextArray("message_ids", results.Select(r => r.FcmMessageId)),
@@ -157,6 +281,15 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         db.Notifications.Where(n => n.Id == notificationId && n.QueuedThroughDeliveryId < lastDeliveryId)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.QueuedThroughDeliveryId, lastDeliveryId), cancellationToken);
 
+    // A localTime notification stays scheduled until the send items of its last moment are queued.
+    public Task StartSendingWhenAllDueAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications
+            .Where(n => n.Id == notificationId && n.Status == NotificationStatus.Scheduled && n.ResolvedAt != null
+                && !db.ScheduledWork.Any(w => w.NotificationId == notificationId))
+            .ExecuteUpdateAsync(n => n
+                .SetProperty(x => x.Status, NotificationStatus.Sending)
+                .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+
     public Task StartSendingAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Queued)
             .ExecuteUpdateAsync(n => n
@@ -171,12 +304,14 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         await db.Notifications.Where(n => n.Id == notificationId && n.ResolvedAt == null)
             .ExecuteUpdateAsync(n => n.SetProperty(x => x.ResolvedAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
         await db.Notifications
-            .Where(n => n.Id == notificationId && n.Status != NotificationStatus.Completed
+            .Where(n => n.Id == notificationId
+                && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending)
                 && db.DeliveryCounts.Where(c => c.NotificationId == notificationId).Sum(c => c.Targeted) == 0)
             .ExecuteUpdateAsync(n => n
                 .SetProperty(x => x.Status, NotificationStatus.Failed)
                 .SetProperty(x => x.FailureReason, failureReason)
                 .SetProperty(x => x.CompletedAt, now), cancellationToken);
+        await StartSendingWhenAllDueAsync(notificationId, cancellationToken);
         await CompleteIfDoneAsync(notificationId, cancellationToken);
     }
 
@@ -190,6 +325,13 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 .SetProperty(x => x.Status, NotificationStatus.Completed)
                 .SetProperty(x => x.CompletedAt, now)
                 .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+    }
+
+    // @now and the minute it falls in, from one reading of the clock.
+    private NpgsqlParameter[] Clock()
+    {
+        var now = time.GetUtcNow();
+        return [new("now", now.UtcDateTime), new("minute", DeliveryOutcomeCount.MinuteOf(now))];
     }
 
     private static NpgsqlParameter CountShard() =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Pushboard.NotificationApi.Infrastructure;
 
 // DeviceApi's answers, as far as NotificationApi reads them.
-public sealed record DeviceRecord(string DeviceId, string? FcmToken, string Status);
+public sealed record DeviceRecord(string DeviceId, string? FcmToken, string Status, string? TimeZone = null);
 
 public sealed record DevicePage(List<DeviceRecord> Items, string? Next);
 

@@ -8,6 +8,8 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<DeliveryCount> DeliveryCounts => Set<DeliveryCount>();
+    public DbSet<ScheduledWork> ScheduledWork => Set<ScheduledWork>();
+    public DbSet<DeliveryOutcomeCount> DeliveryOutcomes => Set<DeliveryOutcomeCount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,6 +27,9 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             notification.Property(n => n.FailureReason).HasColumnName("failure_reason");
             notification.Property(n => n.TargetJson).HasColumnName("target").HasColumnType("jsonb");
             notification.Property(n => n.MessageJson).HasColumnName("message").HasColumnType("jsonb");
+            notification.Property(n => n.SendAt).HasColumnName("send_at");
+            notification.Property(n => n.LocalTime).HasColumnName("local_time").HasMaxLength(5);
+            notification.Property(n => n.ApnsTtlSeconds).HasColumnName("apns_ttl_seconds");
             notification.Property(n => n.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(128);
             notification.Property(n => n.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
             notification.HasIndex(n => n.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL");
@@ -52,6 +57,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             delivery.Property(d => d.UpdatedAt).HasColumnName("updated_at");
             delivery.Property(d => d.LeaseId).HasColumnName("lease_id");
             delivery.Property(d => d.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            delivery.Property(d => d.ScheduledFor).HasColumnName("scheduled_for");
             delivery.HasIndex(d => new { d.NotificationId, d.DeviceId }).IsUnique();
             // A topic notification has one delivery: a redelivered resolve item cannot add a second one.
             delivery.HasIndex(d => new { d.NotificationId, d.Topic }).IsUnique().HasFilter("topic IS NOT NULL");
@@ -73,8 +79,41 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             count.Property(c => c.Sent).HasColumnName("sent");
             count.Property(c => c.Failed).HasColumnName("failed");
             count.Property(c => c.InvalidToken).HasColumnName("invalid_token");
+            count.Property(c => c.Canceled).HasColumnName("canceled");
             count.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+            count.Property(c => c.RateMinute).HasColumnName("rate_minute");
+            count.Property(c => c.FinalThisMinute).HasColumnName("final_this_minute");
+            count.Property(c => c.FinalLastMinute).HasColumnName("final_last_minute");
             count.HasOne<Notification>().WithMany().HasForeignKey(c => c.NotificationId);
+        });
+
+        modelBuilder.Entity<ScheduledWork>(work =>
+        {
+            work.ToTable("scheduled_work");
+            work.HasKey(w => w.Id);
+            work.Property(w => w.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            work.Property(w => w.NotificationId).HasColumnName("notification_id");
+            work.Property(w => w.Kind).HasColumnName("kind").HasMaxLength(16);
+            work.Property(w => w.DueAt).HasColumnName("due_at");
+            work.Property(w => w.FirstDeliveryId).HasColumnName("first_delivery_id");
+            work.Property(w => w.LastDeliveryId).HasColumnName("last_delivery_id");
+            work.Property(w => w.LeaseExpiresAt).HasColumnName("lease_expires_at");
+            // One row per notification and moment: the resolver's pages of one moment widen its delivery id range.
+            work.HasIndex(w => new { w.NotificationId, w.Kind, w.DueAt }).IsUnique();
+            work.HasIndex(w => w.DueAt);
+            work.HasOne<Notification>().WithMany().HasForeignKey(w => w.NotificationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DeliveryOutcomeCount>(outcome =>
+        {
+            // The stats read a range of minutes: the key leads with the minute.
+            outcome.ToTable("delivery_outcomes");
+            outcome.HasKey(o => new { o.Minute, o.Outcome, o.Error, o.Shard });
+            outcome.Property(o => o.Minute).HasColumnName("minute");
+            outcome.Property(o => o.Outcome).HasColumnName("outcome").HasMaxLength(16);
+            outcome.Property(o => o.Error).HasColumnName("error").HasMaxLength(64);
+            outcome.Property(o => o.Shard).HasColumnName("shard");
+            outcome.Property(o => o.Count).HasColumnName("count");
         });
     }
 }

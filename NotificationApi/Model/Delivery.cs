@@ -6,6 +6,9 @@ public static class DeliveryStatus
     public const string Sent = "sent";
     public const string Failed = "failed";
     public const string InvalidToken = "invalid_token";
+
+    // Stopped before it was sent (a notification canceled); counted in the stats like the other final outcomes.
+    public const string Canceled = "canceled";
 }
 
 public static class DeliveryErrors
@@ -30,6 +33,9 @@ public sealed class Delivery
     public string? Error { get; set; }
     public int Attempts { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    // A local-time delivery waits until this moment (UTC); null for one sent as soon as it is resolved.
+    public DateTime? ScheduledFor { get; set; }
 
     // The sender holding this pending delivery, and until when: another takes it over only once that time has passed.
     public Guid? LeaseId { get; set; }

@@ -14,5 +14,12 @@ public sealed class DeliveryCount
     public int Sent { get; set; }
     public int Failed { get; set; }
     public int InvalidToken { get; set; }
+    public int Canceled { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    // The deliveries of this shard that ended in the minute RateMinute and in the minute before it: the per-second
+    // rate of a notification in progress is estimated from them as a sliding window (GET /api/notifications/active).
+    public DateTime? RateMinute { get; set; }
+    public int FinalThisMinute { get; set; }
+    public int FinalLastMinute { get; set; }
 }

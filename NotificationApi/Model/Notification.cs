@@ -2,10 +2,13 @@ namespace Pushboard.NotificationApi.Model;
 
 public static class NotificationStatus
 {
+    // Waiting for its sendAt, or a localTime notification until its last device's moment has come.
+    public const string Scheduled = "scheduled";
     public const string Queued = "queued";
     public const string Sending = "sending";
     public const string Completed = "completed";
     public const string Failed = "failed";
+    public const string Canceled = "canceled";
 }
 
 public sealed class Notification
@@ -24,6 +27,14 @@ public sealed class Notification
     // The request's target as given, and the FCM v1 message without its target field.
     public string TargetJson { get; set; } = "{}";
     public string MessageJson { get; set; } = "{}";
+
+    // As requested (API.md "Timing"): sendAt in UTC, localTime "HH:mm".
+    public DateTime? SendAt { get; set; }
+    public string? LocalTime { get; set; }
+
+    // The ttlSeconds from which apns-expiration is derived at the moment of sending; null when the request gave none,
+    // or set apns-expiration itself.
+    public long? ApnsTtlSeconds { get; set; }
 
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }

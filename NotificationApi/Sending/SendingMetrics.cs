@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Pushboard.NotificationApi.Infrastructure;
 
 namespace Pushboard.NotificationApi.Sending;
 
@@ -11,18 +12,30 @@ public sealed class SendingMetrics
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _fcmLatency;
+    private readonly Counter<long> _resolved;
 
     public SendingMetrics(IMeterFactory meterFactory, WorkQueue queue)
     {
         var meter = meterFactory.Create(Name);
         _deliveries = meter.CreateCounter<long>("pushboard.deliveries", "{delivery}", "Deliveries that reached a final status, by outcome.");
         _retries = meter.CreateCounter<long>("pushboard.fcm.retries", "{retry}", "FCM sends retried, by FCM error code.");
+        _resolved = meter.CreateCounter<long>("pushboard.resolution.devices", "{device}",
+            "Devices (or topics) resolved into deliveries; its rate is the resolution rate.");
         _fcmLatency = meter.CreateHistogram<double>("pushboard.fcm.duration", "ms", "Duration of FCM messages:send calls.");
         meter.CreateObservableGauge("pushboard.queue.pending", () => queue.PendingCountAsync().GetAwaiter().GetResult(), "{item}",
             "Work items read from the queue and not yet acknowledged.");
+        meter.CreateObservableGauge("pushboard.scheduled.notifications", () => ScheduledBacklog.Notifications, "{notification}",
+            "Notifications scheduled: waiting for their sendAt, or a localTime one until its last device's moment.");
+        meter.CreateObservableGauge("pushboard.scheduled.work", () => ScheduledBacklog.WorkItems, "{item}",
+            "Scheduled work waiting for its time: resolutions at a sendAt, and moments of localTime notifications.");
     }
 
+    // Refreshed by the scheduler every Sending:SchedulerInterval: the gauges read it without a database call.
+    public ScheduledBacklog ScheduledBacklog { get; set; } = new(0, 0);
+
     public void Delivered(string status) => _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", status));
+
+    public void Resolved(int count) => _resolved.Add(count);
 
     public void Retry(string? errorCode) => _retries.Add(1, new KeyValuePair<string, object?>("error", errorCode));
 

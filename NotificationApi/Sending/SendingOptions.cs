@@ -44,4 +44,16 @@ public sealed class SendingOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    // The IANA time zone of a device without one, for localTime notifications.
+    public string DefaultTimeZone { get; set; } = "UTC";
+
+    // How often the scheduler looks for scheduled work that is due, and how many rows it leases at a time.
+    public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int SchedulerBatchSize { get; set; } = 100;
+
+    // A due moment's deliveries are queued as send items of at most this many delivery ids each, so that the work loops
+    // of every replica share a large moment (its ids are interleaved with the other zones' ones).
+    public int ScheduledSendSpan { get; set; } = 5000;
 }

@@ -7,7 +7,8 @@ using Pushboard.ServiceDefaults;
 namespace Pushboard.NotificationApi.Sending;
 
 // Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
-// lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again. Redelivery is harmless:
+// lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again; so is a
+// localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless:
 // deliveries are unique per device and only pending ones are sent.
 public sealed partial class StalledNotificationSweeper(
     IServiceScopeFactory scopes,
@@ -25,7 +26,10 @@ public sealed partial class StalledNotificationSweeper(
         var deliveries = scope.ServiceProvider.GetRequiredService<DeliveryStore>();
         var stalledBefore = (Time.GetUtcNow() - options.Value.StalledAfter).UtcDateTime;
         var stalled = await db.Notifications.AsNoTracking()
-            .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending) && n.UpdatedAt < stalledBefore
+            .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending
+                    || (n.Status == NotificationStatus.Scheduled && n.LocalTime != null && n.ResolvedAt == null
+                        && !db.ScheduledWork.Any(w => w.NotificationId == n.Id && w.Kind == ScheduledWorkKind.Resolve)))
+                && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
             .Select(n => new { n.Id, n.ResolvedAt })
             .Take(options.Value.SweepBatchSize)

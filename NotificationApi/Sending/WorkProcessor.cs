@@ -34,6 +34,15 @@ public sealed partial class WorkProcessor(
             return true;
         }
 
+        // Deliveries of a canceled notification that nobody canceled yet (a page its resolver wrote after the cancel, or
+        // one its sender left when it died) are canceled here; the item stays until none is held by a sender.
+        if (notification.Status == NotificationStatus.Canceled)
+        {
+            await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, cancellationToken);
+            return item.Kind == WorkKind.Resolve
+                || !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
+        }
+
         return item.Kind == WorkKind.Resolve
             ? await ResolveAsync(notification, item.TraceParent, cancellationToken)
             : await SendAsync(notification, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
@@ -52,6 +61,7 @@ public sealed partial class WorkProcessor(
         }
 
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
+        var moments = MomentsOf(notification);
         var failureReason = "No device matched the target.";
         if (target.Topic is { } topic)
         {
@@ -61,14 +71,19 @@ public sealed partial class WorkProcessor(
         {
             foreach (var chunk in DeviceDirectory.QueryChunks(deviceIds))
             {
-                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, cancellationToken), traceParent, cancellationToken);
+                if (await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
+                {
+                    break;
+                }
+
+                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, moments, cancellationToken), traceParent, cancellationToken);
             }
         }
         else
         {
             try
             {
-                await ResolveActiveDevicesAsync(notification.Id, target, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target, moments, traceParent, cancellationToken);
             }
             catch (DeviceApiRefusedException exception)
             {
@@ -83,9 +98,24 @@ public sealed partial class WorkProcessor(
         return true;
     }
 
+    // A localTime notification's moments count from its sendAt, or from when it was accepted (a past sendAt means now):
+    // a resolve item redelivered later computes the same moments.
+    private LocalMoments? MomentsOf(Notification notification)
+    {
+        if (notification.LocalTime is not { } localTime)
+        {
+            return null;
+        }
+
+        var from = notification.SendAt is { } sendAt && sendAt > notification.CreatedAt ? sendAt : notification.CreatedAt;
+        return new LocalMoments(NotificationRules.ParseLocalTime(localTime)!.Value, from,
+            TimeZoneInfo.FindSystemTimeZoneById(options.Value.DefaultTimeZone));
+    }
+
     // A device id DeviceApi does not know fails with device_not_found, an inactive one with device_inactive; ids it
     // refused to look up fail with resolution_failed.
-    private async Task<List<NewDelivery>> ResolveDeviceIdsAsync(Guid notificationId, List<string> deviceIds, CancellationToken cancellationToken)
+    private async Task<List<NewDelivery>> ResolveDeviceIdsAsync(
+        Guid notificationId, List<string> deviceIds, LocalMoments? moments, CancellationToken cancellationToken)
     {
         Dictionary<string, DeviceRecord> found;
         try
@@ -100,21 +130,28 @@ public sealed partial class WorkProcessor(
 
         return [.. deviceIds.Select(id => found.TryGetValue(id, out var device)
             ? device is { Status: "active", FcmToken: { } token }
-                ? new NewDelivery(id, null, token, DeliveryStatus.Pending, null)
+                ? new NewDelivery(id, null, token, DeliveryStatus.Pending, null, moments?.For(device.TimeZone))
                 : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceInactive)
             : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceNotFound))];
     }
 
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
-    private async Task ResolveActiveDevicesAsync(Guid notificationId, NotificationTarget target, string? traceParent, CancellationToken cancellationToken)
+    // A canceled notification stops resolving at the next page.
+    private async Task ResolveActiveDevicesAsync(
+        Guid notificationId, NotificationTarget target, LocalMoments? moments, string? traceParent, CancellationToken cancellationToken)
     {
         Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
         while (nextPage is not null)
         {
             var devicePage = await nextPage;
+            if (await deliveries.IsCanceledAsync(notificationId, cancellationToken))
+            {
+                return;
+            }
+
             nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
             var page = devicePage.Items.Where(d => d.FcmToken is not null)
-                .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null)).ToList();
+                .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
             await AddPageAsync(notificationId, page, traceParent, cancellationToken);
         }
     }
@@ -127,6 +164,7 @@ public sealed partial class WorkProcessor(
         }
 
         var pendingIds = await deliveries.AddAsync(notificationId, page, cancellationToken);
+        metrics.Resolved(page.Count);
         foreach (var failed in page.Where(d => d.Status == DeliveryStatus.Failed))
         {
             metrics.Delivered(failed.Status);
@@ -145,7 +183,8 @@ public sealed partial class WorkProcessor(
     }
 
     // Sends the range page by page, each page leased so that no other sender sends it meanwhile; returns false when a
-    // delivery of the range is still pending (left for a later pass, or held by another sender).
+    // delivery of the range is still pending (left for a later pass, or held by another sender). A cancel seen between
+    // two chunks ends the pass: what was not handed to FCM is canceled.
     private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -161,7 +200,10 @@ public sealed partial class WorkProcessor(
             }
 
             afterId = page[^1].Id;
-            await SendPageAsync(notification, leaseId, page, cancellationToken);
+            if (!await SendPageAsync(notification, leaseId, page, cancellationToken))
+            {
+                return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -169,16 +211,31 @@ public sealed partial class WorkProcessor(
         return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
     }
 
-    private async Task SendPageAsync(Notification notification, Guid leaseId, List<PendingDelivery> page, CancellationToken cancellationToken)
+    // Returns false when the notification was canceled before the whole page was handed to FCM.
+    private async Task<bool> SendPageAsync(Notification notification, Guid leaseId, List<PendingDelivery> leased, CancellationToken cancellationToken)
     {
+        List<PendingDelivery> page;
+        try
+        {
+            page = await ReadDevicesAgainAsync(notification.Id, leaseId, leased, cancellationToken);
+        }
+        catch
+        {
+            await deliveries.ReleaseLeaseAsync(leaseId, [.. leased.Select(d => d.Id)], CancellationToken.None);
+            throw;
+        }
+
         long[] ids = [.. page.Select(d => d.Id)];
         using var lost = new CancellationTokenSource();
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost.Token);
         using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keeping = leases.KeepAsync(notification.Id, leaseId, ids, lost, holding.Token);
         var sent = 0;
+        var canceled = false;
         try
         {
+            // Counted from the moment of sending (API.md), once per page: a page is sent within seconds.
+            var message = FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow());
             foreach (var chunk in page.Chunk(options.Value.Concurrency))
             {
                 if (sending.IsCancellationRequested)
@@ -186,7 +243,14 @@ public sealed partial class WorkProcessor(
                     break;
                 }
 
-                var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(notification.MessageJson, delivery, sending.Token)));
+                // After the cancel's answer nothing more is handed to FCM: checked before each chunk.
+                if (await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
+                {
+                    canceled = true;
+                    break;
+                }
+
+                var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(message, delivery, sending.Token)));
                 var waited = await RecordAsync(notification.Id, leaseId, results, cancellationToken);
                 sent += chunk.Length;
                 // After a wait for the database the lease may have run out and another sender may hold the rest.
@@ -208,10 +272,69 @@ public sealed partial class WorkProcessor(
             await keeping;
         }
 
-        if (sent < page.Count)
+        if (canceled)
+        {
+            await deliveries.CancelAllPendingAsync(notification.Id, leaseId, CancellationToken.None);
+        }
+        else if (sent < page.Count)
         {
             await deliveries.ReleaseLeaseAsync(leaseId, ids[sent..], CancellationToken.None);
         }
+
+        return !canceled;
+    }
+
+    // At its moment a local-time delivery uses its device as it is then (API.md): a device deleted or made inactive
+    // meanwhile ends it failed, and a token that moved is sent to where it is now. Returns the deliveries to send.
+    private async Task<List<PendingDelivery>> ReadDevicesAgainAsync(Guid notificationId, Guid leaseId, List<PendingDelivery> page, CancellationToken cancellationToken)
+    {
+        List<string> deviceIds = [.. page.Where(d => d is { ScheduledFor: not null, DeviceId: not null }).Select(d => d.DeviceId!)];
+        if (deviceIds.Count == 0)
+        {
+            return page;
+        }
+
+        var found = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
+        foreach (var chunk in DeviceDirectory.QueryChunks(deviceIds))
+        {
+            foreach (var device in await devices.FindAsync(chunk, cancellationToken))
+            {
+                found[device.DeviceId] = device;
+            }
+        }
+
+        var ended = new List<DeliveryResult>();
+        var ready = new List<PendingDelivery>();
+        foreach (var delivery in page)
+        {
+            if (delivery is not { ScheduledFor: not null, DeviceId: { } deviceId })
+            {
+                ready.Add(delivery);
+            }
+            else if (!found.TryGetValue(deviceId, out var device))
+            {
+                ended.Add(new DeliveryResult(delivery.Id, DeliveryStatus.Failed, null, DeliveryErrors.DeviceNotFound, 0));
+            }
+            else if (device is { Status: "active", FcmToken: { } token })
+            {
+                ready.Add(delivery with { Token = token });
+            }
+            else
+            {
+                ended.Add(new DeliveryResult(delivery.Id, DeliveryStatus.Failed, null, DeliveryErrors.DeviceInactive, 0));
+            }
+        }
+
+        if (ended.Count > 0)
+        {
+            await deliveries.RecordAsync(notificationId, leaseId, ended, cancellationToken);
+            foreach (var result in ended)
+            {
+                metrics.Delivered(result.Status);
+            }
+        }
+
+        return ready;
     }
 
     // What FCM answered is recorded even while the service stops, and through a database outage (tried again every

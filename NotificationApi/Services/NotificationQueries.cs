@@ -64,7 +64,9 @@ public sealed class NotificationQueries(NotificationsDbContext db)
             notification.CompletedAt,
             notification.FailureReason,
             target.RootElement.Clone(),
-            counts ?? new NotificationCounts(0, 0, 0, 0, 0));
+            counts ?? new NotificationCounts(0, 0, 0, 0, 0, 0),
+            notification.SendAt,
+            notification.LocalTime);
     }
 
     // The delivery counts of a page of notifications: the sums of their count shards, in one grouped query.
@@ -76,7 +78,7 @@ public sealed class NotificationQueries(NotificationsDbContext db)
             {
                 NotificationId = shards.Key,
                 Counts = new NotificationCounts(shards.Sum(c => c.Targeted), shards.Sum(c => c.Sent), shards.Sum(c => c.Failed),
-                    shards.Sum(c => c.InvalidToken), shards.Sum(c => c.Pending)),
+                    shards.Sum(c => c.InvalidToken), shards.Sum(c => c.Pending), shards.Sum(c => c.Canceled)),
             })
             .ToDictionaryAsync(row => row.NotificationId, row => row.Counts, cancellationToken);
 }

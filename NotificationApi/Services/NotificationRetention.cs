@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Services;
 
-// Deletes the notifications that ended longer ago than Retention:Notifications, with their deliveries and counts.
+// Deletes the notifications that ended longer ago than Retention:Notifications, with their deliveries and counts, and
+// the delivery outcome rollups older than Retention:DeliveryStats.
 // Batched deletes rather than time partitions (docs/notificationapi.md#retention): the deliveries of one notification
 // are one range of the (notification_id, id) index, so a batch is an index range scan that locks only its own rows.
 public sealed class NotificationRetention(NotificationsDbContext db, TimeProvider time, IOptions<RetentionOptions> options)
@@ -33,6 +35,14 @@ public sealed class NotificationRetention(NotificationsDbContext db, TimeProvide
         while (ended.Count == settings.DeleteBatchSize);
 
         return deleted;
+    }
+
+    // The outcome rollups of the minutes older than Retention:DeliveryStats: an hour's worth each run, a few thousand rows
+    // at most, of minutes that nobody writes any more. Returns how many rows were deleted.
+    public Task<int> DeleteDeliveryStatsAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = DeliveryOutcomeCount.MinuteOf(time.GetUtcNow() - options.Value.DeliveryStats);
+        return db.DeliveryOutcomes.Where(o => o.Minute < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
     // The deliveries first, a batch per statement; the notification and its counts last, in one transaction, so a

@@ -16,11 +16,14 @@ public sealed partial class NotificationRetentionService(
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var deleted = await scope.ServiceProvider.GetRequiredService<NotificationRetention>().DeleteEndedAsync(cancellationToken);
+        var retention = scope.ServiceProvider.GetRequiredService<NotificationRetention>();
+        var deleted = await retention.DeleteEndedAsync(cancellationToken);
         if (deleted > 0)
         {
             LogDeleted(deleted);
         }
+
+        await retention.DeleteDeliveryStatsAsync(cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Deleted {Count} notifications, with their deliveries, that ended longer ago than Retention:Notifications")]

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pushboard.Contracts;
 using Pushboard.NotificationApi.Apis;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
@@ -14,7 +15,7 @@ using Pushboard.NotificationApi.Sending;
 namespace Pushboard.NotificationApi.Services;
 
 // Accepting a notification: parse and check the body, answer a replayed Idempotency-Key, store the notification and
-// queue its resolution. No DeviceApi or FCM call happens here.
+// queue its resolution (a timed one: schedule it). No DeviceApi or FCM call happens here.
 public sealed class NotificationSubmission(
     NotificationsDbContext db,
     NotificationQueries queries,
@@ -68,6 +69,12 @@ public sealed class NotificationSubmission(
             }
         }
 
+        // A timed notification waits in the database (scheduled_work) and is queued by the scheduler.
+        if (ResolveAt(request, now) is { } resolveAt)
+        {
+            return await StoreAsync(request, now, idempotencyKey, requestHash, resolveAt, cancellationToken);
+        }
+
         // A place on the way to Redis is taken before anything is stored: when none is left, the notification is
         // refused (503) rather than accepted with no room to wait for Redis.
         if (!enqueuer.TryReserve())
@@ -78,7 +85,7 @@ public sealed class NotificationSubmission(
         var enqueued = false;
         try
         {
-            var result = await StoreAsync(request, now, idempotencyKey, requestHash, cancellationToken);
+            var result = await StoreAsync(request, now, idempotencyKey, requestHash, resolveAt: null, cancellationToken);
             if (result is SubmissionResult.Accepted accepted)
             {
                 // Stored first, so it is accepted even while Redis is unreachable.
@@ -97,20 +104,39 @@ public sealed class NotificationSubmission(
         }
     }
 
+    // A future sendAt resolves then; a localTime notification resolves at once (or at its sendAt) and waits as
+    // scheduled for its moments. Null: resolve now, as an untimed notification.
+    private static DateTime? ResolveAt(SendNotificationRequest request, DateTimeOffset now)
+    {
+        var sendAt = request.SendAt is { } given ? NotificationRules.ParseSendAt(given) : null;
+        var later = sendAt > now.UtcDateTime ? sendAt : null;
+        return request.LocalTime is not null ? later ?? now.UtcDateTime : later;
+    }
+
     private async Task<SubmissionResult> StoreAsync(
-        SendNotificationRequest request, DateTimeOffset now, string? idempotencyKey, string requestHash, CancellationToken cancellationToken)
+        SendNotificationRequest request, DateTimeOffset now, string? idempotencyKey, string requestHash, DateTime? resolveAt,
+        CancellationToken cancellationToken)
     {
         var notification = new Notification
         {
             Id = Guid.CreateVersion7(),
+            Status = resolveAt is null ? NotificationStatus.Queued : NotificationStatus.Scheduled,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
             TargetJson = JsonSerializer.Serialize(request.Target, TargetJsonOptions),
             MessageJson = FcmMessageBuilder.Build(request, now).ToJsonString(),
+            SendAt = request.SendAt is { } sendAt ? NotificationRules.ParseSendAt(sendAt) : null,
+            LocalTime = request.LocalTime,
+            ApnsTtlSeconds = FcmMessageBuilder.ApnsTtlSeconds(request),
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
         };
         db.Notifications.Add(notification);
+        if (resolveAt is { } dueAt)
+        {
+            db.ScheduledWork.Add(new ScheduledWork { NotificationId = notification.Id, Kind = ScheduledWorkKind.Resolve, DueAt = dueAt });
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

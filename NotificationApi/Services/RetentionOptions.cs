@@ -7,6 +7,11 @@ public sealed class RetentionOptions
     // How long a notification that ended (completed or failed) is kept, with its deliveries, before it is deleted.
     public TimeSpan Notifications { get; set; } = TimeSpan.FromDays(90);
 
+    // How long the per-minute delivery outcome rollups (GET /api/deliveries/stats) are kept.
+    public TimeSpan DeliveryStats { get; set; } = TimeSpan.FromDays(30);
+
+    public static readonly TimeSpan MinDeliveryStats = TimeSpan.FromHours(24);
+
     // How often the deletion runs.
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 

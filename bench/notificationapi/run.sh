@@ -8,69 +8,19 @@
 # first runs while the tiered JIT is still compiling the hot paths, the last shows the warmed-up service.
 # OLD_DELIVERIES=n stores, before each broadcast, a notification that ended 91 days ago with n deliveries, so that
 # retention deletes them while the broadcast sends (run it every 2 s: NOTIFICATIONAPI_SETTINGS=Retention__Interval=00:00:02).
+# SCENARIO=localtime (instead of the broadcasts): the devices split between Asia/Kolkata (+05:30) and Asia/Kathmandu
+# (+05:45), one `all: true` notification with a localTime LOCAL_TIME_AHEAD minutes (default 4) ahead in Kathmandu, so
+# Kolkata's moment comes 15 minutes later; prints per moment how long after it the last delivery was sent, and the peak RSS.
+# SCENARIO=cancel (instead of the broadcasts): one broadcast canceled once CANCEL_AFTER (default a third of DEVICES)
+# deliveries were sent; prints how many went out after NotificationApi received the cancel, and after its 200.
 # Usage: bench/notificationapi/run.sh            DEVICES=1000000 BROADCASTS=1 bench/notificationapi/run.sh
+#        DEVICES=1000000 SCENARIO=localtime bench/notificationapi/run.sh      SCENARIO=cancel bench/notificationapi/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 source "$root/bench/common.sh"
 devices=${DEVICES:-100000}
-pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
-admin_key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
-app_key="bench-app-key-$RANDOM$RANDOM$RANDOM"
-identity_secret="bench-identity-secret-$RANDOM$RANDOM$RANDOM"
-
-
-work=$(mktemp -d /tmp/pushboard-bench-notificationapi-XXXXXX)
-chmod 755 "$work"
-pg_port=$(free_port); redis_port=$(free_port); emulator_port=$(free_port); emulator_http2_port=$(free_port); devices_port=$(free_port); api_port=$(free_port)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-echo "building (Release)..."
-for project in DeviceApi NotificationApi tests/FcmEmulator; do
-  publish "$root/$project" "$work/$(basename "$project")" "$work/build.log"
-done
-
-mkdir -p "$work/pg"
-[[ $(id -u) == 0 ]] && chown postgres:postgres "$work/pg"
-as_postgres "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$work/initdb.log"
-postgres=("$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
-  -c max_connections=300 -c shared_buffers=256MB ${POSTGRES_OPTIONS:-})
-[[ $(id -u) == 0 ]] && postgres=(setpriv --reuid=postgres --regid=postgres --init-groups "${postgres[@]}")
-setsid "${postgres[@]}" >"$work/postgres.log" 2>&1 &
-pids+=($!)
-setsid redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --dir "$work" >"$work/redis.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
-"$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE devicesdb" -c "CREATE DATABASE notificationsdb"
-
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-service_account=$(python3 -c 'import json,sys; print(json.dumps({"type": "service_account", "project_id": "pushboard-bench",
-  "private_key_id": "bench", "private_key": open(sys.argv[1]).read(), "client_email": "bench@pushboard-bench.iam.gserviceaccount.com",
-  "client_id": "1", "token_uri": sys.argv[2]}))' "$work/key.pem" "http://127.0.0.1:$emulator_port/token")
-
-start() { # name, dll, port, env...
-  local name=$1 dll=$2 port=$3; shift 3
-  ( cd "$work/$name" && exec setsid env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      Logging__LogLevel__Default=Warning DOTNET_TC_CallCountingDelayMs=0 "$@" dotnet "$dll" ) >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 150); do curl -sf -o /dev/null "http://127.0.0.1:$port/health" && return; sleep 0.2; done
-  echo "$name did not become healthy:"; cat "$work/$name.log"; exit 1
-}
-keys=("Parameters__admin-api-key=$admin_key" "Parameters__app-api-key=$app_key" "${unlimited_rates[@]}")
-start FcmEmulator FcmEmulator.dll "$emulator_port" Emulator__Port="$emulator_port" Emulator__Http2Port="$emulator_http2_port" \
-  Emulator__MessageCapacity=10000 Emulator__AttemptCapacity=10000
-start DeviceApi DeviceApi.dll "$devices_port" "${keys[@]}" "Parameters__identity-secret=$identity_secret" \
-  ConnectionStrings__devicesdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=devicesdb" ConnectionStrings__cache="127.0.0.1:$redis_port"
-start NotificationApi NotificationApi.dll "$api_port" "${keys[@]}" \
-  ConnectionStrings__notificationsdb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=notificationsdb" \
-  ConnectionStrings__cache="127.0.0.1:$redis_port" DeviceApi__BaseAddress="http://127.0.0.1:$devices_port" \
-  Fcm__ServiceAccountJson="$service_account" Fcm__Endpoint="http://127.0.0.1:$emulator_http2_port" ${NOTIFICATIONAPI_SETTINGS:-}
+start_pushboard notificationapi
 api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
 names=(postgres redis-server FcmEmulator DeviceApi NotificationApi)
 # CPU seconds used so far by each started process group (exited children included), in the order of names.
@@ -100,11 +50,15 @@ print(" ".join(str(t / os.sysconf("SC_CLK_TCK")) for t in ticks.values()))
 PY
 }
 
+scenario=${SCENARIO:-broadcast}
+zone="NULL"
+[[ $scenario == localtime ]] && zone="CASE n % 2 WHEN 0 THEN 'Asia/Kolkata' ELSE 'Asia/Kathmandu' END"
 echo "seeding $devices devices..."
 "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d devicesdb \
-  -c "INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at)
+  -c "INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at, time_zone)
       SELECT format('bench-%s', lpad(n::text, 7, '0')), format('bench-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
-             'android', 'active', now(), now(), now(), now() FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
+             'android', 'active', now(), now(), now(), now(), $zone FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
+notifications_sql() { "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb "$@"; }
 
 # An ended notification 91 days old with $1 sent deliveries, for retention to delete.
 store_old_notification() {
@@ -126,12 +80,17 @@ CHECKPOINT;
 SQL
 }
 
+post_notification() { # body -> id
+  curl -sf -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' -d "$1" \
+    "http://127.0.0.1:$api_port/api/notifications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+get_notification() { curl -sf -H "X-Api-Key: $admin_key" "http://127.0.0.1:$api_port/api/notifications/$1"; }
+field() { python3 -c 'import json,sys; print(eval("n" + sys.argv[2], {"n": json.loads(sys.argv[1])}))' "$1" "$2"; }
+
 broadcast() {
 (( ${OLD_DELIVERIES:-0} > 0 )) && store_old_notification "$OLD_DELIVERIES"
 read -ra cpu_before <<<"$(cpu_seconds)"
-id=$(curl -sf -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' \
-  -d '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench-'"$1"'"}}' \
-  "http://127.0.0.1:$api_port/api/notifications" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(post_notification '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench-'"$1"'"}}')
 while true; do
   notification=$(curl -sf -H "X-Api-Key: $admin_key" "http://127.0.0.1:$api_port/api/notifications/$id")
   status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["status"])' "$notification")
@@ -160,10 +119,61 @@ for name, seconds in zip(names + ["total"], used + [sum(used)]):
 PY
 }
 
-for run in $(seq "${BROADCASTS:-3}"); do
-  echo "broadcast $run to $devices devices..."
-  broadcast "$run"
-done
+local_time() {
+  local at id notification status
+  at=$(TZ=Asia/Kathmandu date -d "+${LOCAL_TIME_AHEAD:-4} minutes" +%H:%M)
+  echo "localTime $at to $devices devices (half Asia/Kathmandu, half Asia/Kolkata)..."
+  read -ra cpu_before <<<"$(cpu_seconds)"
+  id=$(post_notification '{"target":{"all":true},"notification":{"title":"Good morning"},"localTime":"'"$at"'"}')
+  while true; do
+    notification=$(get_notification "$id")
+    status=$(field "$notification" '["status"]')
+    [[ $status == completed || $status == failed ]] && break
+    echo "  $(date -u +%H:%M:%S) $status $(field "$notification" '["counts"]')"
+    sleep 10
+  done
+  read -ra cpu_after <<<"$(cpu_seconds)"
+  echo "status $status; per moment (UTC): deliveries, sent, last sent after the moment:"
+  notifications_sql -c "SELECT scheduled_for, count(*) AS deliveries, count(*) FILTER (WHERE status = 'sent') AS sent,
+      max(updated_at) - scheduled_for AS last_sent_after FROM deliveries WHERE notification_id = '$id' GROUP BY scheduled_for ORDER BY 1"
+  python3 - "$devices" "${names[*]}" "${cpu_before[*]}" "${cpu_after[*]}" <<'PY'
+import sys
+devices = int(sys.argv[1]); names = sys.argv[2].split()
+used = [after - before for before, after in zip(map(float, sys.argv[3].split()), map(float, sys.argv[4].split()))]
+print("CPU per delivery, POST to completed (waiting included): " + ", ".join(
+    f"{name} {seconds * 1e6 / devices:.0f} µs" for name, seconds in zip(names + ["total"], used + [sum(used)])))
+PY
+}
+
+cancel_broadcast() {
+  local id notification accepted_at_answer sent_at_answer after=${CANCEL_AFTER:-$((devices / 3))}
+  curl -sf -X DELETE "http://127.0.0.1:$emulator_port/emulator/messages"
+  id=$(post_notification '{"target":{"all":true},"notification":{"title":"Canceled"},"data":{"run":"cancel"}}')
+  echo "broadcast to $devices devices, canceled once $after were sent..."
+  until (( $(field "$(get_notification "$id")" '["counts"]["sent"]') >= after )); do sleep 0.1; done
+  notification=$(curl -sf -X POST -H "X-Api-Key: $admin_key" "http://127.0.0.1:$api_port/api/notifications/$id/cancel")
+  accepted_at_answer=$(field "$(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")" '["accepted"]')
+  sent_at_answer=$(field "$notification" '["counts"]["sent"]')
+  until (( $(field "$(get_notification "$id")" '["counts"]["pending"]') == 0 )); do sleep 0.5; done
+  sleep 2
+  notification=$(get_notification "$id")
+  echo "status $(field "$notification" '["status"]'): $(field "$notification" '["counts"]')"
+  echo "sent after NotificationApi received the cancel (recorded after its completedAt):" \
+    "$(notifications_sql -tA -c "SELECT count(*) FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+         WHERE n.id = '$id' AND d.status = 'sent' AND d.updated_at > n.completed_at")"
+  echo "sent counted in the cancel's answer: $sent_at_answer; accepted by the emulator after the answer:" \
+    "$(( $(field "$(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")" '["accepted"]') - accepted_at_answer ))"
+}
+
+case $scenario in
+  localtime) local_time ;;
+  cancel) cancel_broadcast ;;
+  *)
+    for run in $(seq "${BROADCASTS:-3}"); do
+      echo "broadcast $run to $devices devices..."
+      broadcast "$run"
+    done ;;
+esac
 (( ${OLD_DELIVERIES:-0} > 0 )) && echo "deliveries left (old ones not yet deleted): $("$pg_bin/psql" -tA -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb -c "SELECT count(*) FROM deliveries")"
 echo "NotificationApi peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$api_pid/status")"
 echo "emulator: $(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")"

@@ -217,6 +217,7 @@ class Notifications:
         self.kind = {}
         self.deleted_after_end = set()
         self.lost = {}
+        self.canceled = set()
 
     def accepted(self, notification_id, kind):
         with self.lock:
@@ -231,33 +232,56 @@ class Notifications:
 notifications = Notifications()
 
 
-def post_notification(client, target, kind, keyed):
-    """Posts one notification with a payload no other has. With a key it is retried until answered (a replay answers
-    200 with the same notification); without one, an unanswered POST is not repeated: it may have been stored."""
-    body = {"target": target, "notification": {"title": f"soak {kind}", "body": "hello"}, "data": {"soakId": uuid.uuid4().hex}}
+def send_at(seconds_ahead):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds_ahead))
+
+
+def post_notification(client, target, kind, keyed, **timing):
+    """Posts one notification with a payload no other has; returns its id when accepted. With a key it is retried until
+    answered (a replay answers 200 with the same notification); without one, an unanswered POST is not repeated: it may
+    have been stored."""
+    body = {"target": target, "notification": {"title": f"soak {kind}", "body": "hello"}, "data": {"soakId": uuid.uuid4().hex}, **timing}
     if not keyed:
         try:
             status, _, parsed = client.call("POST", "/api/notifications", body)
         except Unanswered:
-            return
+            return None
         if status == 202:
             notifications.accepted(parsed["id"], kind)
-        elif status != 503:
+            return parsed["id"]
+        if status != 503:
             answers.surprise(f"POST {kind} -> {status} {json.dumps(parsed)[:200]}")
-        return
+        return None
     headers = {"Idempotency-Key": f"soak-{uuid.uuid4().hex}"}
     outcome = client.until_answered("POST", "/api/notifications", body, headers, deadline=time.monotonic() + 120)
     if outcome is None:
-        return
+        return None
     status, parsed = outcome
     if status not in (200, 202):
         answers.surprise(f"POST {kind} with key -> {status} {json.dumps(parsed)[:200]}")
-        return
+        return None
     notifications.accepted(parsed["id"], kind)
     if random.random() < 0.2:
         replay = client.until_answered("POST", "/api/notifications", body, headers, deadline=time.monotonic() + 120)
         if replay is not None and (replay[0] != 200 or replay[1]["id"] != parsed["id"]):
             answers.surprise(f"replay of {parsed['id']} -> {replay[0]} {json.dumps(replay[1])[:200]}")
+    return parsed["id"]
+
+
+def cancel_later(args, notification_id, delay):
+    """Cancels a notification after `delay` seconds: 200 and canceled, or 409 when it ended first; a 200 must stay canceled."""
+    if stop.wait(delay):
+        return
+    client = Client("NotificationApi", args.api_port, args.admin_key)
+    outcome = client.until_answered("POST", f"/api/notifications/{notification_id}/cancel", deadline=time.monotonic() + 120)
+    if outcome is None:
+        return
+    status, parsed = outcome
+    if status == 200 and parsed.get("status") == "canceled":
+        with notifications.lock:
+            notifications.canceled.add(notification_id)
+    elif status != 409:
+        answers.surprise(f"cancel of {notification_id} -> {status} {json.dumps(parsed)[:200]}")
 
 
 def notifier(args):
@@ -271,10 +295,18 @@ def notifier(args):
                 time.sleep(0.5)
                 continue
             post_notification(client, {"deviceIds": ids}, "deviceIds", random.random() < 0.5)
-        elif roll < 0.8:
+        elif roll < 0.7:
             post_notification(client, {"userId": f"soak-u{random.randrange(USERS)}"}, "userId", random.random() < 0.5)
-        else:
+        elif roll < 0.8:
             post_notification(client, {"topic": f"soak-topic-{random.randrange(TOPICS)}"}, "topic", random.random() < 0.5)
+        elif roll < 0.9:
+            post_notification(client, {"userId": f"soak-u{random.randrange(USERS)}"}, "scheduled", random.random() < 0.5,
+                              sendAt=send_at(random.uniform(2, 10)))
+        else:
+            scheduled = post_notification(client, {"userId": f"soak-u{random.randrange(USERS)}"}, "canceled", random.random() < 0.5,
+                                          sendAt=send_at(random.uniform(2, 6)))
+            if scheduled is not None:
+                threading.Thread(target=cancel_later, args=(args, scheduled, random.uniform(0, 8)), daemon=True).start()
         time.sleep(max(0.0, 1 / args.notification_rate - (time.monotonic() - began)))
 
 
@@ -358,6 +390,7 @@ def drive(args):
 
     with notifications.lock:
         last, kinds, lost = dict(notifications.last), dict(notifications.kind), dict(notifications.lost)
+        canceled = set(notifications.canceled)
     by_kind = Counter(kinds.values())
     ended = sum(status in FINAL for status in last.values())
     unfinished = [f"{n} ({kinds[n]}, last seen {status})" for n, status in last.items() if status not in FINAL and n not in lost]
@@ -368,6 +401,10 @@ def drive(args):
         print(f"  lost: {notification_id} ({kinds[notification_id]}), last seen {status}")
     for line in unfinished[:20]:
         print(f"  not ended: {line}")
+    uncanceled = [n for n in canceled if last.get(n) != "canceled" and n not in lost]
+    verdict(not uncanceled, f"cancels: {len(canceled)} answered 200, {len(uncanceled)} of them ended otherwise than canceled")
+    for notification_id in uncanceled[:20]:
+        print(f"  canceled but {last[notification_id]}: {notification_id}")
 
     known, deleted, uncertain, missing, wrong, undeleted = check_devices(args)
     verdict(not missing and not wrong and not undeleted,

@@ -1,8 +1,12 @@
+extern alias deviceapi;
+
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using Pushboard.Tests;
 using StackExchange.Redis;
@@ -49,6 +53,25 @@ public sealed class DeviceApiFixture : PushboardAppFixture, IAsyncLifetime
     public HttpClient AppKeyOnly() => CreateClient(Resource, AppApiKey);
 
     public HttpClient Anonymous() => CreateClient(Resource);
+
+    // DeviceApi in process, on this fixture's database and Redis, with settings the shared app cannot have.
+    public async Task<WebApplicationFactory<deviceapi::Program>> InProcessAsync(string environment, params (string Key, string Value)[] settings)
+    {
+        var devicesDb = await ConnectionStringOf("devicesdb");
+        var cache = await ConnectionStringOf("cache");
+        return new WebApplicationFactory<deviceapi::Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment(environment);
+            host.UseSetting("ConnectionStrings:devicesdb", devicesDb);
+            host.UseSetting("ConnectionStrings:cache", cache);
+            // Its own consumer group: this short-lived host must not take events meant for the shared DeviceApi.
+            host.UseSetting("DeviceEvents:ConsumerGroup", "host-configuration-tests");
+            foreach (var (key, value) in settings)
+            {
+                host.UseSetting(key, value);
+            }
+        });
+    }
 
     public async Task<NpgsqlDataSource> DevicesDbAsync() => NpgsqlDataSource.Create(await ConnectionStringOf("devicesdb"));
 

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -58,7 +60,8 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
     }
 
     private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock) =>
-        new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = 1 }));
+        new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = 1 }),
+            new DeviceMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
 
     private static async Task SeedAsync(
         NpgsqlDataSource dataSource, string id, string status, DateTimeOffset lastSeen, string reason = "unregistered", DateTimeOffset? updatedAt = null)

@@ -31,23 +31,8 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
     private static Task<HttpResponseMessage> SendAsync(WebApplicationFactory<deviceapi::Program> factory, string key, HttpMethod method, string path) =>
         factory.CreateClient().SendAsync(Request(key, method, path));
 
-    private async Task<WebApplicationFactory<deviceapi::Program>> HostAsync(string environment, params (string Key, string Value)[] settings)
-    {
-        var devicesDb = await fixture.ConnectionStringOf("devicesdb");
-        var cache = await fixture.ConnectionStringOf("cache");
-        return new WebApplicationFactory<deviceapi::Program>().WithWebHostBuilder(host =>
-        {
-            host.UseEnvironment(environment);
-            host.UseSetting("ConnectionStrings:devicesdb", devicesDb);
-            host.UseSetting("ConnectionStrings:cache", cache);
-            // Its own consumer group: this short-lived host must not take events meant for the shared DeviceApi.
-            host.UseSetting("DeviceEvents:ConsumerGroup", "host-configuration-tests");
-            foreach (var (key, value) in settings)
-            {
-                host.UseSetting(key, value);
-            }
-        });
-    }
+    private Task<WebApplicationFactory<deviceapi::Program>> HostAsync(string environment, params (string Key, string Value)[] settings) =>
+        fixture.InProcessAsync(environment, settings);
 
     [Fact]
     public async Task Every_key_listed_in_a_parameter_works_and_the_list_itself_is_no_key()

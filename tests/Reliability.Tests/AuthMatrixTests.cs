@@ -40,6 +40,9 @@ public sealed class AuthMatrixTests(ReliabilityAppFixture fixture)
             new("notificationapi", HttpMethod.Get, $"/api/notifications/{notification}", Access.AdminOnly),
             new("notificationapi", HttpMethod.Get, $"/api/notifications/{notification}/deliveries", Access.AdminOnly),
             new("notificationapi", HttpMethod.Get, $"/api/deliveries?deviceId={device}", Access.AdminOnly),
+            new("notificationapi", HttpMethod.Get, "/api/deliveries/stats?window=24h", Access.AdminOnly),
+            new("notificationapi", HttpMethod.Get, "/api/notifications/active", Access.AdminOnly),
+            new("deviceapi", HttpMethod.Get, "/api/devices/stats", Access.AdminOnly),
             new("deviceapi", HttpMethod.Delete, $"/api/devices/{device}", Access.AppOrAdmin),
         };
         var keys = new (string Name, string? Key)[]

@@ -56,7 +56,7 @@ public sealed class PushboardClient(PushboardAppFixture fixture) : IDisposable
     public Task<JsonObject> WaitUntilSentAsync(string id, int sent, TimeSpan within) =>
         PollAsync(id, notification => Count(notification, "sent") >= sent, within, 100);
 
-    private async Task<JsonObject> PollAsync(string id, Func<JsonObject, bool> reached, TimeSpan within, int intervalMs)
+    public async Task<JsonObject> PollAsync(string id, Func<JsonObject, bool> reached, TimeSpan within, int intervalMs = 200)
     {
         using var timeout = new CancellationTokenSource(within);
         while (true)

@@ -115,6 +115,34 @@ namespace Pushboard.DeviceApi.Infrastructure.Migrations
                             t.HasCheckConstraint("ck_devices_status", "status IN ('active', 'invalid')");
                         });
                 });
+
+            modelBuilder.Entity("Pushboard.DeviceApi.Model.DeviceDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<int>("Invalidations")
+                        .HasColumnType("integer")
+                        .HasColumnName("invalidations");
+
+                    b.Property<int>("Registrations")
+                        .HasColumnType("integer")
+                        .HasColumnName("registrations");
+
+                    b.Property<int>("TokenRefreshes")
+                        .HasColumnType("integer")
+                        .HasColumnName("token_refreshes");
+
+                    b.HasKey("Day", "Shard")
+                        .HasName("pk_device_daily_counts");
+
+                    b.ToTable("device_daily_counts", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

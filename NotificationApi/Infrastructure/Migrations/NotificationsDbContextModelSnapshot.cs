@@ -61,6 +61,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("notification_id");
 
+                    b.Property<DateTime?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -109,9 +113,21 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("shard");
 
+                    b.Property<int>("Canceled")
+                        .HasColumnType("integer")
+                        .HasColumnName("canceled");
+
                     b.Property<int>("Failed")
                         .HasColumnType("integer")
                         .HasColumnName("failed");
+
+                    b.Property<int>("FinalLastMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("final_last_minute");
+
+                    b.Property<int>("FinalThisMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("final_this_minute");
 
                     b.Property<int>("InvalidToken")
                         .HasColumnType("integer")
@@ -120,6 +136,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.Property<int>("Pending")
                         .HasColumnType("integer")
                         .HasColumnName("pending");
+
+                    b.Property<DateTime?>("RateMinute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rate_minute");
 
                     b.Property<int>("Sent")
                         .HasColumnType("integer")
@@ -138,11 +158,44 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.ToTable("delivery_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryOutcomeCount", b =>
+                {
+                    b.Property<DateTime>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("error");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.HasKey("Minute", "Outcome", "Error", "Shard");
+
+                    b.ToTable("delivery_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Pushboard.NotificationApi.Model.Notification", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<long?>("ApnsTtlSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("apns_ttl_seconds");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
@@ -161,6 +214,11 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<string>("LocalTime")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("local_time");
+
                     b.Property<string>("MessageJson")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -178,6 +236,10 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("SendAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("send_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -208,7 +270,61 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                     b.ToTable("notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.ScheduledWork", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<long>("FirstDeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_delivery_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastDeliveryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_delivery_id");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notification_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt");
+
+                    b.HasIndex("NotificationId", "Kind", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("scheduled_work", (string)null);
+                });
+
             modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
+                {
+                    b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Pushboard.NotificationApi.Model.ScheduledWork", b =>
                 {
                     b.HasOne("Pushboard.NotificationApi.Model.Notification", null)
                         .WithMany()

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
+
+namespace Pushboard.NotificationApi.Services;
+
+// Cancels a notification. The status is written first: every sender checks it before handing a chunk to FCM, so after
+// the answer no more of it is handed. Then its scheduled work goes, and its pending deliveries that no sender holds
+// become canceled; a sender that sees the cancel cancels the rest of its page itself.
+public sealed class NotificationCancellation(NotificationsDbContext db, DeliveryStore deliveries, NotificationQueries queries, TimeProvider time)
+{
+    public async Task<CancelResult> CancelAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Notifications
+            .Where(n => n.Id == notificationId
+                && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending))
+            .ExecuteUpdateAsync(n => n
+                .SetProperty(x => x.Status, NotificationStatus.Canceled)
+                .SetProperty(x => x.CompletedAt, now)
+                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        var notification = await queries.FindAsync(notificationId, cancellationToken);
+        if (notification is null)
+        {
+            return new CancelResult.NotFound();
+        }
+
+        if (notification.Status != NotificationStatus.Canceled)
+        {
+            return new CancelResult.Ended(notification.Status);
+        }
+
+        await db.ScheduledWork.Where(w => w.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);
+        await deliveries.CancelAllPendingAsync(notificationId, leaseId: null, cancellationToken);
+        return new CancelResult.Canceled(await queries.ToResponseAsync(notification, cancellationToken));
+    }
+}

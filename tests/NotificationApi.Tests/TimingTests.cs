@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// sendAt, localTime and cancel end to end, with moments a few seconds (or a minute) ahead.
+[Collection(NotificationApiCollection.Name)]
+public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
+{
+    private readonly PushboardClient _pushboard = new(fixture);
+    private readonly HttpClient _devices = fixture.CreateAppClient("deviceapi");
+
+    [Fact]
+    public async Task A_notification_with_sendAt_stays_scheduled_without_deliveries_then_is_sent_at_its_time()
+    {
+        var device = PushboardClient.Unique("later");
+        var token = PushboardClient.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+        var sendAt = DateTime.UtcNow.AddSeconds(5);
+        sendAt = sendAt.AddTicks(-(sendAt.Ticks % TimeSpan.TicksPerSecond));
+
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { deviceIds = new[] { device } }, notification = new { title = "later" }, sendAt = Utc(sendAt),
+        });
+        var id = accepted["id"].Text();
+        var waiting = await Notification(id);
+        var deliveriesBefore = await _pushboard.DeliveriesAsync(id);
+        var done = await _pushboard.WaitUntilFinishedAsync(id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("scheduled", accepted["status"].Text());
+        Assert.Equal(Utc(sendAt), Utc((DateTime)accepted["sendAt"]!));
+        Assert.Null(accepted["localTime"]);
+        Assert.Equal(("scheduled", 0), (waiting["status"].Text(), PushboardClient.Count(waiting, "targeted")));
+        Assert.Empty(deliveriesBefore);
+        Assert.Equal(("completed", 1), (done["status"].Text(), PushboardClient.Count(done, "sent")));
+        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(id));
+        Assert.True(((DateTime)delivery["updatedAt"]!).ToUniversalTime() >= sendAt, "sent before its sendAt");
+        Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task A_scheduled_notification_survives_a_restart_of_NotificationApi()
+    {
+        var device = PushboardClient.Unique("restart");
+        var token = PushboardClient.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { deviceIds = new[] { device } }, data = new { kind = "restart" }, sendAt = Utc(DateTime.UtcNow.AddSeconds(3)),
+        });
+        await fixture.StopAsync("notificationapi");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await fixture.StartAsync("notificationapi");
+        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text(), TimeSpan.FromSeconds(90));
+
+        Assert.Equal(("completed", 1), (done["status"].Text(), PushboardClient.Count(done, "sent")));
+        Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task A_local_time_reaches_each_device_at_its_moment_and_uses_the_device_as_it_is_then()
+    {
+        // A moment at least 20 s ahead, on a whole minute, in UTC (the default zone here).
+        var moment = DateTime.UtcNow.AddSeconds(80);
+        moment = new DateTime(moment.Year, moment.Month, moment.Day, moment.Hour, moment.Minute, 0, DateTimeKind.Utc);
+        var localTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture);
+        var (plain, moved, deleted, reassigned, kathmandu) = (PushboardClient.Unique("plain"), PushboardClient.Unique("moved"),
+            PushboardClient.Unique("deleted"), PushboardClient.Unique("reassigned"), PushboardClient.Unique("kathmandu"));
+        var tokens = new Dictionary<string, string>();
+        foreach (var (device, zone) in new[] { (plain, null), (moved, "Etc/UTC"), (deleted, "UTC"), (reassigned, null), (kathmandu, "Asia/Kathmandu") })
+        {
+            tokens[device] = PushboardClient.Unique("token");
+            (await _devices.PutAsJsonAsync($"/api/devices/{device}", new { fcmToken = tokens[device], platform = "ios", timeZone = zone }))
+                .EnsureSuccessStatusCode();
+        }
+
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { deviceIds = new[] { plain, moved, deleted, reassigned, kathmandu } },
+            notification = new { title = "good morning" }, localTime, ttlSeconds = 600,
+        });
+        var id = accepted["id"].Text();
+        var waiting = await WaitUntilAsync(id, n => PushboardClient.Count(n, "targeted") == 5);
+        var scheduled = (await _pushboard.DeliveriesAsync(id)).ToDictionary(d => d["deviceId"].Text(), d => (DateTime)d["scheduledFor"]!);
+        // Meanwhile: a new token, a deleted device, and one whose token another device took (invalid).
+        var newToken = PushboardClient.Unique("token");
+        (await _devices.PatchAsJsonAsync($"/api/devices/{moved}/token", new { fcmToken = newToken })).EnsureSuccessStatusCode();
+        (await _devices.DeleteAsync($"/api/devices/{deleted}")).EnsureSuccessStatusCode();
+        await _pushboard.RegisterAsync(PushboardClient.Unique("thief"), tokens[reassigned]);
+        var sentAt = await WaitUntilAsync(id, n => PushboardClient.Count(n, "pending") == 1, TimeSpan.FromMinutes(3));
+
+        Assert.Equal(("scheduled", localTime), (accepted["status"].Text(), accepted["localTime"].Text()));
+        Assert.Equal("scheduled", waiting["status"].Text());
+        Assert.Equal(moment, scheduled[plain]);
+        Assert.Equal(moment, scheduled[moved]);
+        // 5:45 ahead of UTC: the same wall time in Kathmandu came earlier today, so it is tomorrow's.
+        var inKathmandu = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(moment, DateTimeKind.Unspecified),
+            TimeZoneInfo.FindSystemTimeZoneById("Asia/Kathmandu"));
+        Assert.Equal(inKathmandu.AddDays(1), scheduled[kathmandu]);
+        Assert.Equal("scheduled", sentAt["status"].Text());
+        Assert.Equal((2, 2), (PushboardClient.Count(sentAt, "sent"), PushboardClient.Count(sentAt, "failed")));
+        var deliveries = (await _pushboard.DeliveriesAsync(id)).ToDictionary(d => d["deviceId"].Text());
+        Assert.Equal(("failed", "device_not_found"), (deliveries[deleted]["status"].Text(), deliveries[deleted]["error"].Text()));
+        Assert.Equal(("failed", "device_inactive"), (deliveries[reassigned]["status"].Text(), deliveries[reassigned]["error"].Text()));
+        Assert.Equal("pending", deliveries[kathmandu]["status"].Text());
+        Assert.Empty(await _pushboard.ReceivedAsync(tokens[moved]));
+        var received = Assert.Single(await _pushboard.ReceivedAsync(newToken));
+        // apns-expiration counted from the moment of sending, not from when the notification was accepted.
+        var expiration = long.Parse(received["apns"]!["headers"]!["apns-expiration"].Text(), CultureInfo.InvariantCulture);
+        Assert.InRange(expiration, new DateTimeOffset(moment).ToUnixTimeSeconds() + 600, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 600);
+        Assert.Single(await _pushboard.ReceivedAsync(tokens[plain]));
+
+        using var cancel = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
+        var canceled = (await cancel.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(("canceled", 1, 0), (canceled["status"].Text(), PushboardClient.Count(canceled, "canceled"), PushboardClient.Count(canceled, "pending")));
+        var page = (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}/deliveries?status=canceled"))!;
+        Assert.Equal(kathmandu, Assert.Single(page["items"]!.AsArray())!["deviceId"].Text());
+    }
+
+    [Fact]
+    public async Task A_scheduled_notification_canceled_before_its_time_is_never_sent_and_cancelling_again_is_200()
+    {
+        var device = PushboardClient.Unique("never");
+        var token = PushboardClient.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { deviceIds = new[] { device } }, data = new { kind = "never" }, sendAt = Utc(DateTime.UtcNow.AddSeconds(3)),
+        });
+        var id = accepted["id"].Text();
+
+        using var first = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
+        using var again = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        Assert.Equal("canceled", (await again.Content.ReadFromJsonAsync<JsonObject>())!["status"].Text());
+        Assert.Equal("canceled", (await Notification(id))["status"].Text());
+        Assert.Empty(await _pushboard.DeliveriesAsync(id));
+        Assert.Empty(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task Cancel_of_an_ended_notification_is_409_and_of_an_unknown_one_404()
+    {
+        var device = PushboardClient.Unique("ended");
+        await _pushboard.RegisterAsync(device, PushboardClient.Unique("token"));
+        var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { kind = "ended" } });
+        await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
+
+        using var completed = await _pushboard.Notifications.PostAsync($"/api/notifications/{accepted["id"].Text()}/cancel", null);
+        using var unknown = await _pushboard.Notifications.PostAsync($"/api/notifications/{Guid.NewGuid()}/cancel", null);
+        using var malformed = await _pushboard.Notifications.PostAsync("/api/notifications/not-an-id/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, completed.StatusCode);
+        Assert.Equal("application/problem+json", completed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("completed", (await Notification(accepted["id"].Text()))["status"].Text());
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (unknown.StatusCode, malformed.StatusCode));
+    }
+
+    [Theory]
+    [InlineData("sendAt", "{\"sendAt\":\"2099-01-01T00:00:00Z\"}")]
+    [InlineData("sendAt", "{\"sendAt\":\"2026-12-02T10:00:00+01:00\"}")]
+    [InlineData("sendAt", "{\"sendAt\":\"2026-12-02T10:00:00\"}")]
+    [InlineData("localTime", "{\"localTime\":\"24:00\"}")]
+    [InlineData("localTime", "{\"localTime\":\"9:00\"}")]
+    [InlineData("localTime", "{\"localTime\":\"09:60\"}")]
+    [InlineData("localTime", "{\"localTime\":\"09:00\",\"target\":{\"topic\":\"news\"}}")]
+    public async Task Bad_timing_is_a_400_with_the_field_and_stores_nothing(string field, string timing)
+    {
+        var body = JsonNode.Parse("""{"target":{"deviceIds":["someone"]},"data":{"k":"v"}}""")!.AsObject();
+        foreach (var (name, value) in JsonNode.Parse(timing)!.AsObject())
+        {
+            body[name] = value?.DeepClone();
+        }
+
+        var newest = await NewestIdAsync();
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications", body);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(problem["errors"]![field]);
+        Assert.Equal(newest, await NewestIdAsync());
+    }
+
+    [Fact]
+    public async Task A_cancel_in_the_middle_of_a_broadcast_hands_nothing_more_to_FCM()
+    {
+        await fixture.SeedDevicesAsync(PushboardClient.Unique("cancel"), 20_000);
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 200 })).EnsureSuccessStatusCode();
+        await _pushboard.Emulator.DeleteAsync("/emulator/messages");
+        try
+        {
+            var accepted = await _pushboard.SendAsync(new { target = new { all = true }, data = new { wave = "cancel" } });
+            var id = accepted["id"].Text();
+            await _pushboard.WaitUntilSentAsync(id, 1000, within: TimeSpan.FromSeconds(120));
+
+            using var cancel = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
+            var acceptedAtCancel = await EmulatorAcceptedAsync();
+            var final = await WaitUntilAsync(id, n => PushboardClient.Count(n, "pending") == 0, TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var acceptedAtEnd = await EmulatorAcceptedAsync();
+
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+            Assert.Equal("canceled", final["status"].Text());
+            Assert.True(PushboardClient.Count(final, "canceled") > 0);
+            Assert.Equal(PushboardClient.Count(final, "targeted"),
+                PushboardClient.Count(final, "sent") + PushboardClient.Count(final, "canceled")
+                + PushboardClient.Count(final, "failed") + PushboardClient.Count(final, "invalidToken"));
+            // Only chunks already handed to FCM before the cancel answered: at most one chunk per work loop.
+            Assert.InRange(acceptedAtEnd - acceptedAtCancel, 0, 8 * 100);
+            Assert.Equal(PushboardClient.Count(final, "sent"), acceptedAtEnd);
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+    }
+
+    private async Task<int> EmulatorAcceptedAsync() =>
+        (int)(await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!["accepted"]!;
+
+    private async Task<string?> NewestIdAsync() =>
+        (string?)(await _pushboard.Notifications.GetFromJsonAsync<JsonObject>("/api/notifications?limit=1"))!["items"]!.AsArray().FirstOrDefault()?["id"];
+
+    private async Task<JsonObject> Notification(string id) =>
+        (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}"))!;
+
+    private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
+        _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
+
+    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _pushboard.Dispose();
+        _devices.Dispose();
+    }
+}
