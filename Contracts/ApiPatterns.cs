@@ -23,6 +23,8 @@ public static partial class ApiPatterns
     // control character.
     public static bool IsUserId(string value) => IsText(value, MaxUserIdCharacters);
 
+    public static readonly IReadOnlyList<string> Platforms = ["android", "ios", "web"];
+
     public const int MaxTags = 32;
 
     public const int MaxTagValueCharacters = 256;

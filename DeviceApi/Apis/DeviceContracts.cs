@@ -11,8 +11,13 @@ public sealed record RegisterDeviceRequest(
 
 public sealed record RefreshTokenRequest(string? FcmToken);
 
-// Internal extension of API.md for NotificationApi: resolve up to 1000 device ids in one call.
-public sealed record QueryDevicesRequest(List<string?>? DeviceIds);
+// Internal extension of API.md for NotificationApi: resolve up to 1000 device ids in one call (any status), or one
+// keyset page (after: the next of the previous page; limit 1–500, default 50) of the active devices a segment matches.
+public sealed record QueryDevicesRequest(List<string?>? DeviceIds, JsonElement? Segment, string? After, int? Limit);
+
+public sealed record CountDevicesRequest(JsonElement? Segment);
+
+public sealed record DeviceCount(long Count);
 
 public sealed record DeviceResponse(
     string DeviceId,
@@ -46,8 +51,6 @@ public sealed record DeviceSecretResponse(string DeviceSecret);
 
 public sealed record DevicePage(List<DeviceResponse> Items, string? Next);
 
-public sealed record DeviceItems(List<DeviceResponse> Items);
-
 public sealed record ListDevicesQuery(string? UserId, string? Platform, string? Status, string? Stale, string? After, string? Limit);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -56,7 +59,8 @@ public sealed record ListDevicesQuery(string? UserId, string? Platform, string? 
 [JsonSerializable(typeof(QueryDevicesRequest))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DevicePage))]
-[JsonSerializable(typeof(DeviceItems))]
+[JsonSerializable(typeof(CountDevicesRequest))]
+[JsonSerializable(typeof(DeviceCount))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(DeviceSecretResponse))]
 [JsonSerializable(typeof(Pushboard.Contracts.Stats.DeviceStats))]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pushboard.Contracts;
+using Pushboard.Contracts.Segments;
 using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Model;
@@ -180,33 +181,46 @@ public static class DeviceValidation
             }
         }
 
-        after = null;
-        if (query.After is not null)
-        {
-            if (TryDecodeCursor(query.After, out var lastDeviceId))
-            {
-                after = lastDeviceId;
-            }
-            else
-            {
-                errors["after"] = ["after must be the next cursor of a previous page."];
-            }
-        }
-
+        after = CheckAfter(query.After, errors);
         limit = DefaultPageSize;
         if (query.Limit is not null && !(int.TryParse(query.Limit, out limit) && limit is >= 1 and <= MaxPageSize))
         {
-            errors["limit"] = [$"limit must be a whole number from 1 to {MaxPageSize}."];
+            errors["limit"] = [LimitRange];
         }
 
         filter = new DeviceFilter(query.UserId, query.Platform, query.Status, stale);
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateQuery(QueryDevicesRequest request)
+    // Either up to 1000 device ids, or a page of the active devices a segment matches.
+    public static Dictionary<string, string[]> ValidateQuery(QueryDevicesRequest request, out Segment? segment, out string? after, out int limit)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.DeviceIds is not { Count: >= 1 and <= MaxQueryIds })
+        segment = null;
+        after = null;
+        limit = DefaultPageSize;
+        if (request.Segment is { } json)
+        {
+            if (request.DeviceIds is not null)
+            {
+                errors["body"] = ["A query holds deviceIds or a segment, not both."];
+            }
+
+            segment = SegmentRules.Read(json, "segment", (field, message) => AddError(errors, field, message));
+            after = CheckAfter(request.After, errors);
+            if (request.Limit is { } requested)
+            {
+                if (requested is >= 1 and <= MaxPageSize)
+                {
+                    limit = requested;
+                }
+                else
+                {
+                    errors["limit"] = [LimitRange];
+                }
+            }
+        }
+        else if (request.DeviceIds is not { Count: >= 1 and <= MaxQueryIds })
         {
             errors["deviceIds"] = [$"deviceIds must hold 1 to {MaxQueryIds} device ids."];
         }
@@ -218,9 +232,46 @@ public static class DeviceValidation
         return errors;
     }
 
+    public static Dictionary<string, string[]> ValidateCount(CountDevicesRequest request, out Segment? segment)
+    {
+        var errors = new Dictionary<string, string[]>();
+        segment = null;
+        if (request.Segment is { } json)
+        {
+            segment = SegmentRules.Read(json, "segment", (field, message) => AddError(errors, field, message));
+        }
+        else
+        {
+            errors["segment"] = ["segment is required: the conditions of API.md's segment target."];
+        }
+
+        return errors;
+    }
+
     // A devices cursor holds the last device id of a page; another list's cursor or one with any other key is refused.
     public static bool TryDecodeCursor(string cursor, out string lastDeviceId) =>
         PageCursor.TryDecode(PageCursor.Devices, cursor, out lastDeviceId) && ApiPatterns.DeviceId().IsMatch(lastDeviceId);
+
+    private static readonly string LimitRange = $"limit must be a whole number from 1 to {MaxPageSize}.";
+
+    private static string? CheckAfter(string? cursor, Dictionary<string, string[]> errors)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        if (TryDecodeCursor(cursor, out var lastDeviceId))
+        {
+            return lastDeviceId;
+        }
+
+        errors["after"] = ["after must be the next cursor of a previous page."];
+        return null;
+    }
+
+    private static void AddError(Dictionary<string, string[]> errors, string field, string message) =>
+        errors[field] = errors.TryGetValue(field, out var messages) ? [.. messages, message] : [message];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

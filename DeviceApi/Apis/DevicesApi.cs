@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Infrastructure;
+using Pushboard.DeviceApi.Model;
 using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
 
@@ -36,7 +37,10 @@ public static class DevicesApi
             .WithSummary("List devices in deviceId order, keyset-paged");
         devices.MapPost("/query", QueryDevices)
             .RequireAuthorization(ApiKeyPolicies.Admin)
-            .WithSummary("Internal: the devices (any status) among up to 1000 ids");
+            .WithSummary("Internal: the devices (any status) among up to 1000 ids, or a page of the active devices a segment matches");
+        devices.MapPost("/count", CountDevices)
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Count the active devices a segment matches now");
         devices.MapPost("/{deviceId}/secret", IssueSecret)
             .RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Issue a new device secret; the old one stops working");
@@ -155,25 +159,40 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
-        var devices = await store.ListAsync(filter, after, limit + 1, cancellationToken);
-        var hasMore = devices.Count > limit;
-        var items = devices.Take(limit).Select(DeviceResponse.ForAdmin).ToList();
-        return TypedResults.Ok(new DevicePage(items, hasMore ? PageCursor.Encode(PageCursor.Devices, items[^1].DeviceId) : null));
+        return TypedResults.Ok(await PageAsync(store, filter, after, limit, cancellationToken));
     }
 
-    public static async Task<Results<Ok<DeviceItems>, ValidationProblem>> QueryDevices(
+    public static async Task<Results<Ok<DevicePage>, ValidationProblem>> QueryDevices(
         QueryDevicesRequest request, DeviceStore store, CancellationToken cancellationToken)
     {
-        var errors = DeviceValidation.ValidateQuery(request);
+        var errors = DeviceValidation.ValidateQuery(request, out var segment, out var after, out var limit);
         if (errors.Count > 0)
         {
             return Invalid(errors);
         }
 
+        if (segment is not null)
+        {
+            var filter = new DeviceFilter(UserId: null, Platform: null, DeviceStatuses.Active, Stale: null, segment);
+            return TypedResults.Ok(await PageAsync(store, filter, after, limit, cancellationToken));
+        }
+
         // An id that breaks the deviceId rules cannot exist; it is simply not found.
         var deviceIds = request.DeviceIds!.Select(id => id!).Where(id => ApiPatterns.DeviceId().IsMatch(id)).Distinct(StringComparer.Ordinal).ToList();
         var devices = deviceIds.Count == 0 ? [] : await store.FindManyAsync(deviceIds, cancellationToken);
-        return TypedResults.Ok(new DeviceItems(devices.Select(DeviceResponse.ForAdmin).ToList()));
+        return TypedResults.Ok(new DevicePage(devices.Select(DeviceResponse.ForAdmin).ToList(), Next: null));
+    }
+
+    public static async Task<Results<Ok<DeviceCount>, ValidationProblem>> CountDevices(
+        CountDevicesRequest request, DeviceStore store, CancellationToken cancellationToken)
+    {
+        var errors = DeviceValidation.ValidateCount(request, out var segment);
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        return TypedResults.Ok(new DeviceCount(await store.CountAsync(segment!, cancellationToken)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteDevice(
@@ -212,6 +231,14 @@ public static class DevicesApi
         return await writer.ReplaceSecretAsync(deviceId, DeviceSecrets.Hash(secret), cancellationToken)
             ? TypedResults.Ok(new DeviceSecretResponse(secret))
             : DeviceNotFound(deviceId);
+    }
+
+    private static async Task<DevicePage> PageAsync(DeviceStore store, DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var devices = await store.ListAsync(filter, after, limit + 1, cancellationToken);
+        var hasMore = devices.Count > limit;
+        var items = devices.Take(limit).Select(DeviceResponse.ForAdmin).ToList();
+        return new DevicePage(items, hasMore ? PageCursor.Encode(PageCursor.Devices, items[^1].DeviceId) : null);
     }
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>

@@ -1,9 +1,11 @@
 using Npgsql;
+using Pushboard.Contracts.Segments;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Infrastructure;
 
-public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
+// Segment: the conditions of a segment as well (docs/deviceapi.md#segments).
+public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale, Segment? Segment = null);
 
 // The read paths of the registry as single SQL statements on the multiplexed data source: one round trip each.
 // DeviceWriter has the writes.
@@ -32,7 +34,7 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
     public async Task<List<Device>> ListAsync(DeviceFilter filter, string? afterDeviceId, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand();
-        var conditions = new List<string>(5);
+        var conditions = new List<string>(12);
         void Where(string condition, NpgsqlParameter parameter)
         {
             command.Parameters.Add(parameter);
@@ -60,6 +62,11 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
             Where(stale ? "token_updated_at < @" : "token_updated_at >= @", new NpgsqlParameter<DateTime> { TypedValue = cutoff });
         }
 
+        if (filter.Segment is { } segment)
+        {
+            SegmentConditions.Add(segment, timeProvider.GetUtcNow().UtcDateTime, command.Parameters, conditions);
+        }
+
         if (afterDeviceId is not null)
         {
             Where("device_id > @", new NpgsqlParameter<string> { TypedValue = afterDeviceId });
@@ -69,6 +76,16 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         command.CommandText = $"SELECT {DeviceRows.Selected} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
         return await ReadAllAsync(command, cancellationToken);
+    }
+
+    // The exact number of active devices the segment matches now.
+    public async Task<long> CountAsync(Segment segment, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var conditions = new List<string>(10) { "status = 'active'" };
+        SegmentConditions.Add(segment, timeProvider.GetUtcNow().UtcDateTime, command.Parameters, conditions);
+        command.CommandText = "SELECT count(*) FROM devices WHERE " + string.Join(" AND ", conditions);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<List<Device>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

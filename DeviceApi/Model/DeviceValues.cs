@@ -12,7 +12,7 @@ public static class DeviceStatuses
 
 public static class DevicePlatforms
 {
-    public static bool IsKnown(string value) => value is "android" or "ios" or "web";
+    public static bool IsKnown(string value) => ApiPatterns.Platforms.Contains(value);
 }
 
 // Every invalidReason of API.md; FCM's own come from Contracts.DeviceInvalidReasons.

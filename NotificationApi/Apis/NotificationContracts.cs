@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace Pushboard.NotificationApi.Apis;
 
-public sealed record NotificationTarget(List<string>? DeviceIds, string? UserId, string? Topic, bool? All);
+// Segment: kept as given (checked by Contracts' SegmentRules), stored and echoed so, and handed to DeviceApi so.
+public sealed record NotificationTarget(List<string>? DeviceIds, string? UserId, string? Topic, bool? All, JsonElement? Segment = null);
 
 public sealed record NotificationContent(string? Title, string? Body, string? ImageUrl);
 

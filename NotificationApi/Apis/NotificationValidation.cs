@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Pushboard.Contracts;
+using Pushboard.Contracts.Segments;
 using Pushboard.NotificationApi.Fcm;
 
 namespace Pushboard.NotificationApi.Apis;
@@ -97,15 +98,15 @@ public static class NotificationValidation
     {
         if (target is null)
         {
-            add("target", "target is required: one of deviceIds, userId, topic or all: true.");
+            add("target", "target is required: one of deviceIds, userId, topic, segment or all: true.");
             return;
         }
 
         var kinds = (target.DeviceIds is not null ? 1 : 0) + (target.UserId is not null ? 1 : 0)
-            + (target.Topic is not null ? 1 : 0) + (target.All is not null ? 1 : 0);
+            + (target.Topic is not null ? 1 : 0) + (target.All is not null ? 1 : 0) + (target.Segment is not null ? 1 : 0);
         if (kinds != 1)
         {
-            add("target", "target must hold exactly one of deviceIds, userId, topic or all: true.");
+            add("target", "target must hold exactly one of deviceIds, userId, topic, segment or all: true.");
             return;
         }
 
@@ -133,6 +134,11 @@ public static class NotificationValidation
         if (target.Topic is { } topic && !ApiPatterns.Topic().IsMatch(topic))
         {
             add("target.topic", NotificationRules.TopicShape);
+        }
+
+        if (target.Segment is { } segment)
+        {
+            SegmentRules.Read(segment, "target.segment", add);
         }
 
         if (target.All is false)

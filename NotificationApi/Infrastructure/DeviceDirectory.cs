@@ -16,8 +16,14 @@ public sealed class DeviceDirectory(HttpClient http)
     private const int QueryEnvelopeBytes = 16;
     private const int QueryBytesPerId = 3;
 
-    public async Task<DevicePage> ActiveDevicesAsync(string? userId, string? after, CancellationToken cancellationToken)
+    // A page of every active device, of a user's, or (segment) of those a segment matches.
+    public async Task<DevicePage> ActiveDevicesAsync(string? userId, JsonElement? segment, string? after, CancellationToken cancellationToken)
     {
+        if (segment is not null)
+        {
+            return await PostQueryAsync<DevicePage>(new SegmentQuery(segment.Value, after, PageSize), "a segment page", cancellationToken);
+        }
+
         var query = $"/api/devices?status=active&limit={PageSize}";
         if (userId is not null)
         {
@@ -37,14 +43,20 @@ public sealed class DeviceDirectory(HttpClient http)
 
     public async Task<List<DeviceRecord>> FindAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
+        var result = await PostQueryAsync<DeviceQueryResult>(new DeviceQuery(deviceIds), "a device query", cancellationToken);
+        return result?.Items ?? [];
+    }
+
+    private async Task<T> PostQueryAsync<T>(object query, string call, CancellationToken cancellationToken)
+    {
         // Serialized first, so that the body goes with a Content-Length: sent chunked, a 65,523-byte query was refused as
         // over DeviceApi's 65,536-byte limit (seen in SendingOnceTests).
-        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new DeviceQuery(deviceIds), JsonSerializerOptions.Web));
+        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(query, JsonSerializerOptions.Web));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync("/api/devices/query", body, cancellationToken);
-        EnsureSuccess(response, "a device query");
-        var result = await response.Content.ReadFromJsonAsync<DeviceQueryResult>(cancellationToken);
-        return result?.Items ?? [];
+        EnsureSuccess(response, call);
+        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+            ?? throw new InvalidOperationException($"DeviceApi answered {call} with nothing.");
     }
 
     // Splits ids into FindAsync calls whose bodies stay within DeviceApi's body limit and id count.

@@ -87,7 +87,7 @@ public sealed partial class WorkProcessor(
         {
             try
             {
-                await ResolveActiveDevicesAsync(notification.Id, target.UserId, moments, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target, moments, traceParent, cancellationToken);
             }
             catch (DeviceApiRefusedException exception)
             {
@@ -142,9 +142,9 @@ public sealed partial class WorkProcessor(
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
     // A canceled notification stops resolving at the next page.
     private async Task ResolveActiveDevicesAsync(
-        Guid notificationId, string? userId, LocalMoments? moments, string? traceParent, CancellationToken cancellationToken)
+        Guid notificationId, NotificationTarget target, LocalMoments? moments, string? traceParent, CancellationToken cancellationToken)
     {
-        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(userId, null, cancellationToken);
+        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
         while (nextPage is not null)
         {
             var devicePage = await nextPage;
@@ -153,7 +153,7 @@ public sealed partial class WorkProcessor(
                 return;
             }
 
-            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(userId, cursor, cancellationToken) : null;
+            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
             var page = devicePage.Items.Where(d => d.FcmToken is not null)
                 .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
             await AddPageAsync(notificationId, page, traceParent, cancellationToken);
