@@ -32,6 +32,7 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<HealthProbe>();
         services.AddOptions<OverviewOptions>().BindConfiguration(OverviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<OverviewLoader>();
+        services.AddOptions<ComposeOptions>().BindConfiguration(ComposeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddFluentUIComponents();
 

@@ -14,13 +14,22 @@ public sealed record Page<T>(List<T> Items, string? Next);
 
 public sealed record DeviceFilter(string? UserId, string? Platform, string? Status, bool? Stale);
 
-public sealed record NotificationCounts(int Targeted, int Sent, int Failed, int InvalidToken, int Pending);
+public sealed record NotificationCounts(int Targeted, int Sent, int Failed, int InvalidToken, int Pending, int Canceled);
 
+// SendAt (UTC) and LocalTime ("HH:mm"): the timing the notification was sent with, null when not given.
 public sealed record Notification(
-    Guid Id, string Status, DateTime CreatedAt, DateTime? CompletedAt, string? FailureReason, JsonElement Target, NotificationCounts Counts);
+    Guid Id, string Status, DateTime CreatedAt, DateTime? CompletedAt, string? FailureReason, JsonElement Target, NotificationCounts Counts,
+    DateTime? SendAt = null, string? LocalTime = null)
+{
+    // Not ended yet: scheduled, queued or sending. Only such a notification can be canceled (API.md: a completed or
+    // failed one is a 409, a canceled one stays so).
+    public bool InProgress => Status is "scheduled" or "queued" or "sending";
+}
 
+// ScheduledFor: the moment a delivery waits for (a localTime notification's), null otherwise.
 public sealed record Delivery(
-    Guid? NotificationId, string? DeviceId, string? Topic, string Status, string? FcmMessageId, string? Error, int Attempts, DateTime UpdatedAt);
+    Guid? NotificationId, string? DeviceId, string? Topic, string Status, string? FcmMessageId, string? Error, int Attempts, DateTime UpdatedAt,
+    DateTime? ScheduledFor = null);
 
 public sealed record HealthEntry(string Status, string? Description, double DurationMs);
 

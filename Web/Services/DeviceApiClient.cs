@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Pushboard.Contracts.Stats;
 
 namespace Pushboard.Web.Services;
@@ -12,6 +14,9 @@ public interface IDeviceApiClient
     Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default);
 
     Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default);
+
+    // The active devices a segment matches now; a bad segment is an ApiException with its field errors (segment.…).
+    Task<long> CountAsync(JsonElement segment, CancellationToken cancellationToken = default);
 }
 
 public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
@@ -62,5 +67,13 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
         return await ApiResponses.ReadAsync<DeviceStats>(response, cancellationToken);
     }
 
+    public async Task<long> CountAsync(JsonElement segment, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsJsonAsync("/api/devices/count", new { segment }, cancellationToken);
+        return (await ApiResponses.ReadAsync<DeviceCount>(response, cancellationToken)).Count;
+    }
+
     private sealed record IssuedSecret(string DeviceSecret);
+
+    private sealed record DeviceCount(long Count);
 }

@@ -7,6 +7,9 @@ public interface INotificationApiClient
 {
     Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default);
     Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default);
+
+    // The notification as canceled; null for an unknown one; an ApiException (409) when it already ended.
+    Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default);
     Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default);
@@ -25,6 +28,12 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
     public async Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"/api/notifications/{id}", cancellationToken);
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
+    }
+
+    public async Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsync($"/api/notifications/{id}/cancel", content: null, cancellationToken);
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
     }
 

@@ -30,6 +30,17 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
     }
 
     [Fact]
+    public void The_page_shows_the_devices_time_zone_and_tags()
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1") with { TimeZone = "Asia/Seoul", Tags = new() { ["plan"] = "pro", ["beta"] = "yes" } };
+
+        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+
+        Assert.Equal("Asia/Seoul", page.Find(".facts .time-zone").TextContent);
+        Assert.Equal(["beta: yes", "plan: pro"], page.FindAll(".facts .tag").Select(tag => tag.TextContent));
+    }
+
+    [Fact]
     public void Issuing_a_secret_shows_the_new_one_once()
     {
         _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");

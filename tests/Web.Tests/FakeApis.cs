@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pushboard.Contracts.Stats;
 using Pushboard.Web.Services;
 
@@ -39,6 +40,15 @@ public sealed class FakeDeviceApi : IDeviceApiClient
 
     public Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Stats());
 
+    public List<string> Counted { get; } = [];
+    public Func<JsonElement, long> Count { get; set; } = _ => 0;
+
+    public Task<long> CountAsync(JsonElement segment, CancellationToken cancellationToken = default)
+    {
+        Counted.Add(segment.GetRawText());
+        return Task.FromResult(Count(segment));
+    }
+
     public static Device Device(string id) =>
         new(id, "token-" + id, "android", "user-1", "1.0", "en", "active", null, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow, DateTime.UtcNow);
 }
@@ -56,13 +66,26 @@ public sealed class FakeNotificationApi : INotificationApiClient
         }
 
         Sent.Add(request);
-        return Task.FromResult(new Notification(Guid.NewGuid(), "queued", DateTime.UtcNow, null, null, default, new NotificationCounts(0, 0, 0, 0, 0)));
+        return Task.FromResult(new Notification(Guid.NewGuid(), "queued", DateTime.UtcNow, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0)));
     }
 
-    public Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default) => Task.FromResult<Notification?>(null);
+    public Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Listed.Find(notification => notification.Id == id));
+
+    public List<Notification> Listed { get; } = [];
+    public List<Guid> Canceled { get; } = [];
+
+    public Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        Canceled.Add(id);
+        return Task.FromResult(Listed.Find(notification => notification.Id == id) is { } found ? found with { Status = "canceled" } : null);
+    }
 
     public Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Notification>([], null));
+        Task.FromResult(new Page<Notification>(Listed, null));
+
+    public static Notification Notification(string status, DateTime createdAt, DateTime? sendAt = null, string? localTime = null) =>
+        new(Guid.NewGuid(), status, createdAt, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0), sendAt, localTime);
 
     public Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult(new Page<Delivery>([], null));

@@ -1,7 +1,29 @@
+using System.Globalization;
+using Pushboard.Web.Services;
+
 namespace Pushboard.Web.Components.Shared;
 
 public static class Formats
 {
     // Times in tables: UTC to the minute, short enough for the key columns to fit a 1280-px window.
     public const string Time = "yyyy-MM-dd HH:mm";
+
+    // The date pickers' culture: dates typed and shown as yyyy-MM-dd, like every date in the console.
+    public static readonly CultureInfo IsoDates = IsoDateCulture();
+
+    // A notification's timing as it was asked for: its sendAt (UTC), its localTime in each device's zone, both, or now.
+    public static string When(Notification notification) => (notification.SendAt, notification.LocalTime) switch
+    {
+        ({ } at, { } local) => $"{local} local, from {at.ToString(Time, CultureInfo.InvariantCulture)}",
+        ({ } at, null) => at.ToString(Time, CultureInfo.InvariantCulture),
+        (null, { } local) => $"{local} local",
+        _ => "now",
+    };
+
+    private static CultureInfo IsoDateCulture()
+    {
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        culture.DateTimeFormat.ShortDatePattern = "yyyy-MM-dd";
+        return CultureInfo.ReadOnly(culture);
+    }
 }

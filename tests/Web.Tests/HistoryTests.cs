@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.Web.Components.Pages;
+using Pushboard.Web.Services;
+
+namespace Pushboard.Web.Tests;
+
+// The notifications list: scheduled ones first with their time, and cancel.
+public sealed class HistoryTests : ConsoleContext
+{
+    private static readonly DateTime Now = new(2026, 12, 2, 15, 0, 0, DateTimeKind.Utc);
+
+    private readonly FakeNotificationApi _api = new();
+
+    public HistoryTests()
+    {
+        Services.AddSingleton<INotificationApiClient>(_api);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Fact]
+    public void Scheduled_notifications_come_first_soonest_first_with_their_time()
+    {
+        var sent = FakeNotificationApi.Notification("completed", Now);
+        var tomorrow = FakeNotificationApi.Notification("scheduled", Now.AddMinutes(-5), sendAt: Now.AddDays(1));
+        var morning = FakeNotificationApi.Notification("scheduled", Now.AddMinutes(-10), sendAt: Now.AddHours(2), localTime: "09:00");
+        var local = FakeNotificationApi.Notification("scheduled", Now.AddMinutes(-20), localTime: "21:30");
+        _api.Listed.AddRange([sent, tomorrow, morning, local]);
+
+        var page = Render<Notifications>();
+
+        var rows = page.FindAll("table.notifications tbody tr");
+        Assert.Equal([local.Id, morning.Id, tomorrow.Id, sent.Id], rows.Select(row => Guid.Parse(row.QuerySelector("a")!.TextContent)));
+        Assert.Equal(["21:30 local", "09:00 local, from 2026-12-02 17:00", "2026-12-03 15:00", "now"],
+            rows.Select(row => row.QuerySelector(".when")!.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Only_a_notification_in_progress_has_a_cancel_button_and_cancelling_shows_it_canceled()
+    {
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddDays(1));
+        var sending = FakeNotificationApi.Notification("sending", Now.AddMinutes(-1));
+        _api.Listed.AddRange([scheduled, sending, FakeNotificationApi.Notification("completed", Now.AddMinutes(-2)),
+            FakeNotificationApi.Notification("failed", Now.AddMinutes(-3)), FakeNotificationApi.Notification("canceled", Now.AddMinutes(-4))]);
+        var page = Render<Notifications>();
+
+        Assert.Equal(2, page.FindAll("table.notifications .actions fluent-button").Count);
+        page.Find("table.notifications tbody tr .actions fluent-button").Click();
+
+        Assert.Equal([scheduled.Id], _api.Canceled);
+        var row = page.FindAll("table.notifications tbody tr").Single(row => row.TextContent.Contains(scheduled.Id.ToString()));
+        Assert.Equal("canceled", row.QuerySelector(".badge")!.TextContent.Trim());
+        Assert.Null(row.QuerySelector(".actions fluent-button"));
+    }
+
+    [Fact]
+    public void The_notification_page_shows_its_canceled_count_and_timing()
+    {
+        var notification = FakeNotificationApi.Notification("canceled", Now, sendAt: Now.AddDays(1)) with { Counts = new NotificationCounts(5, 2, 0, 0, 0, 3) };
+        _api.Listed.Add(notification);
+
+        var page = Render<NotificationDetails>(parameters => parameters.Add(p => p.Id, notification.Id));
+
+        Assert.Equal("3", page.Find("#count-canceled").TextContent);
+        Assert.Equal("2026-12-03 15:00", page.Find(".facts .when").TextContent);
+    }
+}
