@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Pushboard.Web.BrowserTests;
 
 // One browser context per test (1280×720 unless a test opens another), with the steps every console test takes.
-public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
+public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
 {
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -74,6 +75,26 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
 
     protected Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Fixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    // The page is no wider than the window (no sideways scrolling), with a screenshot named after it and the width.
+    protected async Task AssertFitsAsync(IPage page, string name, string ready, int width)
+    {
+        await Assertions.Expect(page.Locator(ready).First).ToBeVisibleAsync();
+        var (scrollWidth, innerWidth) = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]") switch { var w => (w[0], w[1]) };
+        await Screenshot(page, $"{name}-{width}");
+        Assert.True(scrollWidth <= innerWidth, $"{name} at {width} px: the page is {scrollWidth} px wide in a {innerWidth} px window");
+    }
+
+    // Fluent UI's select is a web component: open it and click the option, once the form is interactive.
+    protected static async Task ChooseTargetAsync(IPage page, string kind)
+    {
+        await page.Locator("form.compose fieldset.controls:not([disabled])").WaitForAsync();
+        await page.Locator("fluent-select[aria-label='Target kind']").ClickAsync();
+        await page.Locator("fluent-select[aria-label='Target kind'] fluent-option", new() { HasText = kind }).ClickAsync();
+    }
+
+    [GeneratedRegex("/notifications/[0-9a-f-]{36}$")]
+    protected static partial Regex NotificationPage();
 
     public async Task DisposeAsync() => await Context.DisposeAsync();
 }

@@ -7,7 +7,7 @@ using Pushboard.Contracts;
 namespace Pushboard.Web.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
-public sealed partial class ConsoleTests(BrowserFixture fixture) : BrowserTest(fixture)
+public sealed class ConsoleTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task A_wrong_key_is_refused()
@@ -106,7 +106,4 @@ public sealed partial class ConsoleTests(BrowserFixture fixture) : BrowserTest(f
         await Assertions.Expect(Page.Locator(".part.healthy")).ToHaveCountAsync(6);
         await Screenshot("health");
     }
-
-    [GeneratedRegex("/notifications/[0-9a-f-]{36}$")]
-    private static partial Regex NotificationPage();
 }

@@ -49,8 +49,8 @@ public sealed class TargetingTests : ConsoleContext
     public void A_bad_segment_is_refused_with_the_shared_rules_message_before_anything_is_sent()
     {
         var page = ComposeSegment();
-        page.Find("#segment-version-min").Input("3.12");
-        page.Find("#segment-version-max").Input("3.2");
+        page.Find("#segment-version-min").Change("3.12");
+        page.Find("#segment-version-max").Change("3.2");
         page.Find("#title").Change("Hello");
 
         page.Find("form.compose").Submit();

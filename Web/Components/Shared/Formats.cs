@@ -11,13 +11,14 @@ public static class Formats
     // The date pickers' culture: dates typed and shown as yyyy-MM-dd, like every date in the console.
     public static readonly CultureInfo IsoDates = IsoDateCulture();
 
-    // A notification's timing as it was asked for: its sendAt (UTC), its localTime in each device's zone, both, or now.
+    // When a notification goes out as it was asked for: its sendAt (UTC), its localTime in each device's zone, both, or
+    // (sent at once) its creation.
     public static string When(Notification notification) => (notification.SendAt, notification.LocalTime) switch
     {
         ({ } at, { } local) => $"{local} local, from {at.ToString(Time, CultureInfo.InvariantCulture)}",
         ({ } at, null) => at.ToString(Time, CultureInfo.InvariantCulture),
         (null, { } local) => $"{local} local",
-        _ => "now",
+        _ => notification.CreatedAt.ToString(Time, CultureInfo.InvariantCulture),
     };
 
     private static CultureInfo IsoDateCulture()
