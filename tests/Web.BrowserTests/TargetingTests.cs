@@ -17,7 +17,7 @@ public sealed class TargetingTests(BrowserFixture fixture) : BrowserTest(fixture
         await RegisterAsync("android", "ko", run);
         await SignInAsync();
         await Page.GotoAsync("/notifications");
-        await ChooseTargetAsync(Page, "Segment");
+        await ChooseTargetAsync(Page, SegmentOption);
         var estimate = Page.Locator(".estimate");
         await Assertions.Expect(estimate).ToContainTextAsync("Add a condition");
 
