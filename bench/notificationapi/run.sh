@@ -21,7 +21,9 @@ root=$(cd "$here/../.." && pwd)
 source "$root/bench/common.sh"
 devices=${DEVICES:-100000}
 start_pushboard notificationapi
-api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
+api_pid=$(pgrep -g "${pids[4]}" -f "NotificationApi.dll" | head -1)
+watch_allocations NotificationApi "$api_pid"
+watch_allocations DeviceApi "$(pgrep -g "${pids[3]}" -f "DeviceApi.dll" | head -1)"
 names=(postgres redis-server FcmEmulator DeviceApi NotificationApi)
 # CPU seconds used so far by each started process group (exited children included), in the order of names.
 cpu_seconds() {
@@ -89,6 +91,9 @@ field() { python3 -c 'import json,sys; print(eval("n" + sys.argv[2], {"n": json.
 
 broadcast() {
 (( ${OLD_DELIVERIES:-0} > 0 )) && store_old_notification "$OLD_DELIVERIES"
+[[ ${#counter_pids[@]} -gt 0 ]] && sleep 2.5
+allocated_before=("$(allocated_bytes NotificationApi)" "$(allocated_bytes DeviceApi)")
+pg_statements_reset
 read -ra cpu_before <<<"$(cpu_seconds)"
 id=$(post_notification '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench-'"$1"'"}}')
 while true; do
@@ -117,6 +122,12 @@ used = [after - before for before, after in zip(map(float, sys.argv[3].split()),
 for name, seconds in zip(names + ["total"], used + [sum(used)]):
     print(f"  {name:<16} {seconds * 1e6 / devices:6.0f} µs  ({seconds:.1f} CPU s)")
 PY
+if [[ ${#counter_pids[@]} -gt 0 ]]; then
+  sleep 2.5
+  echo "allocated per delivery: NotificationApi $(( ($(allocated_bytes NotificationApi) - allocated_before[0]) / devices )) B," \
+    "DeviceApi $(( ($(allocated_bytes DeviceApi) - allocated_before[1]) / devices )) B"
+fi
+pg_statements_top "$devices"
 }
 
 local_time() {
