@@ -114,3 +114,30 @@ print(int(sum(float(row[-1]) for row in csv.reader(open(sys.argv[1]))
               if len(row) >= 5 and row[2].startswith("dotnet.gc.heap.total_allocated"))))
 PY
 }
+
+# CPU seconds used so far by each started process group of pids (exited children included), in their order.
+cpu_seconds() {
+  python3 - "${pids[@]}" <<'PY'
+import os, sys
+groups = [int(g) for g in sys.argv[1:]]
+stats = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    stats[int(pid)] = (int(fields[1]), int(fields[2]), sum(int(f) for f in fields[11:15]))
+# A process counts for the group it or an ancestor leads: postgres backends start sessions of their own.
+def group(pid):
+    while pid in stats:
+        parent, pgid, _ = stats[pid]
+        if pgid in groups:
+            return pgid
+        pid = parent
+ticks = {g: 0 for g in groups}
+for pid, (_, _, used) in stats.items():
+    if (g := group(pid)) is not None:
+        ticks[g] += used
+print(" ".join(str(t / os.sysconf("SC_CLK_TCK")) for t in ticks.values()))
+PY
+}
