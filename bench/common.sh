@@ -101,8 +101,10 @@ pg_statements_top() {
 # then (dotnet.gc.heap.total_allocated); without it, allocated_bytes prints nothing. A broadcast's allocations are the
 # difference of two readings taken while the process is idle, a refresh or two after the work ended.
 watch_allocations() {
-  command -v dotnet-counters >/dev/null || return 0
-  setsid dotnet-counters collect -p "$2" --counters System.Runtime --refresh-interval 1 --format csv -o "$work/$1.counters.csv" \
+  local counters
+  counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
+  [[ -x $counters ]] || return 0
+  setsid "$counters" collect -p "$2" --counters System.Runtime --refresh-interval 1 --format csv -o "$work/$1.counters.csv" \
     >"$work/$1.counters.log" 2>&1 &
   counter_pids+=($!)
 }
