@@ -26,8 +26,8 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
             };
             request.Headers.Authorization = new("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
             using var response = await http.SendAsync(request, cancellationToken);
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var body = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer.
+            using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             return response.IsSuccessStatusCode
                 ? new FcmOutcome(FcmOutcomeKind.Sent, body.RootElement.GetProperty("name").GetString(), null)
                 : Classify(response, body.RootElement);
