@@ -38,7 +38,8 @@ public static class PushboardClientHostingExtensions
         {
             options.DeviceApiUrl = new Uri($"https+http://{settings.DeviceApiServiceName}");
             options.NotificationApiUrl = new Uri($"https+http://{settings.NotificationApiServiceName}");
-            options.ApiKey = settings.ApiKey;
+            // A parameter listing several keys (during a rotation): the first, as the services' own calls use it.
+            options.ApiKey = settings.ApiKey.Split(',')[0].Trim();
         });
         clients.DeviceApi.AddServiceDiscovery();
         clients.NotificationApi.AddServiceDiscovery();

@@ -15,7 +15,10 @@ public sealed class PushboardClientSettings
     /// <summary>NotificationApi's resource name in the AppHost. Default <c>notificationapi</c>.</summary>
     public string NotificationApiServiceName { get; set; } = "notificationapi";
 
-    /// <summary>The admin key (the AppHost's <c>admin-api-key</c> parameter). Required.</summary>
+    /// <summary>
+    /// The admin key (the AppHost's <c>admin-api-key</c> parameter). Required. A value listing several keys separated by
+    /// commas (a rotation) uses the first.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>True leaves out the health check that asks both services' <c>/health</c>.</summary>

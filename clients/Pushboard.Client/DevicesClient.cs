@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Pushboard.Contracts.Segments;
 
@@ -63,7 +64,7 @@ public sealed class DevicesClient(HttpClient http)
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, DeviceUri(deviceId))
         {
-            Content = JsonContent.Create(patch.Body, options: PushboardJson.Options),
+            Content = JsonContent.Create(patch.Body, new MediaTypeHeaderValue("application/merge-patch+json"), PushboardJson.Options),
         };
         return (await PushboardCalls.SendAsync<Device>(http, request, "pushboard update device", cancellationToken)).Value;
     }
