@@ -31,6 +31,18 @@ try
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints();
 
+    // samples/OrderNotifier, only when asked (Samples:OrderNotifier=true): a back end sending through Pushboard.Aspire.Client.
+    if (builder.Configuration.GetValue<bool>("Samples:OrderNotifier"))
+    {
+        builder.AddProject<Projects.OrderNotifier>("ordernotifier")
+            .WithReference(deviceApi)
+            .WithReference(notificationApi)
+            .WithEnvironment("Aspire__Pushboard__Client__ApiKey", adminApiKey)
+            .WithEnvironment("Pushboard__IdentitySecret", identitySecret)
+            .WithHttpHealthCheck("/health")
+            .WithExternalHttpEndpoints();
+    }
+
     builder.AddProject<Projects.Web>("web")
         .WithReference(deviceApi)
         .WithReference(notificationApi)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
 using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Apis;
@@ -51,7 +52,14 @@ public sealed record DeviceSecretResponse(string DeviceSecret);
 
 public sealed record DevicePage(List<DeviceResponse> Items, string? Next);
 
-public sealed record ListDevicesQuery(string? UserId, string? Platform, string? Status, string? Stale, string? After, string? Limit);
+// Named as API.md writes them, so the OpenAPI document says userId, not UserId (binding ignores the case either way).
+public sealed record ListDevicesQuery(
+    [FromQuery(Name = "userId")] string? UserId,
+    [FromQuery(Name = "platform")] string? Platform,
+    [FromQuery(Name = "status")] string? Status,
+    [FromQuery(Name = "stale")] string? Stale,
+    [FromQuery(Name = "after")] string? After,
+    [FromQuery(Name = "limit")] string? Limit);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RegisterDeviceRequest))]

@@ -74,7 +74,12 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
 
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-        command.CommandText = $"SELECT {DeviceRows.Selected} FROM devices {where} ORDER BY device_id LIMIT ${command.Parameters.Count}";
+        var limitParameter = "$" + command.Parameters.Count;
+        command.CommandText = filter.Segment is null
+            ? $"SELECT {DeviceRows.Selected} FROM devices {where} ORDER BY device_id LIMIT {limitParameter}"
+            // A segment's page is found as ids first: with a language that is an index-only walk of
+            // ix_devices_language_device_id, whose included columns hold the other conditions; then only the page is read.
+            : $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id IN (SELECT device_id FROM devices {where} ORDER BY device_id LIMIT {limitParameter}) ORDER BY device_id";
         return await ReadAllAsync(command, cancellationToken);
     }
 

@@ -6,8 +6,9 @@ using Pushboard.Contracts.Segments;
 namespace Pushboard.DeviceApi.Infrastructure;
 
 // A segment as SQL conditions on devices, added to `conditions` (joined with AND by the caller) with their parameters.
-// They are shaped for the indexes of the SegmentIndexes migration (docs/deviceapi.md#segments): a locale condition
-// names its language as split_part(locale, '-', 1), with '=' when there is one (an ordered walk of that language);
+// They are shaped for the indexes of the SegmentIndexes and SegmentCoveringIndex migrations (docs/deviceapi.md#segments):
+// a locale condition names its language as split_part(locale, '-', 1), with '=' when there is one (an ordered walk of
+// that language);
 // a tag condition says tags <> '{}' (the GIN index is partial on it); an appVersion bound compares the stored
 // app_version_key with the key of the bound, computed by the same SQL function.
 public static class SegmentConditions
@@ -34,8 +35,16 @@ public static class SegmentConditions
                 ? $"split_part(locale, '-', 1) = {P(Text(languages[0]))}"
                 : $"split_part(locale, '-', 1) = ANY({P(TextArray(languages))})");
 
-            // `ko` matches ko and every ko-*, not kok.
-            conditions.Add($"(locale = ANY({P(TextArray(locales))}) OR locale LIKE ANY({P(TextArray(locales.Select(locale => EscapeLike(locale) + "-%")))}))");
+            // A bare language (`ko`) is the whole of that language, ko and every ko-* but not kok: the condition above
+            // says it all, and the planner estimates it from the index's statistics. A locale with a region (`en-US`)
+            // matches itself and its own subtags.
+            string[] regional = [.. locales.Where(locale => locale.Contains('-'))];
+            if (regional.Length > 0)
+            {
+                var ofRegions = $"locale = ANY({P(TextArray(regional))}) OR locale LIKE ANY({P(TextArray(regional.Select(locale => EscapeLike(locale) + "-%")))})";
+                string[] bare = [.. locales.Where(locale => !locale.Contains('-'))];
+                conditions.Add(bare.Length == 0 ? $"({ofRegions})" : $"(split_part(locale, '-', 1) = ANY({P(TextArray(bare))}) OR {ofRegions})");
+            }
         }
 
         if (segment.AppVersion?.Min is { } min)

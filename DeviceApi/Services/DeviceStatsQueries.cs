@@ -81,6 +81,15 @@ public sealed partial class DeviceStatsQueries(
         catch (Exception exception)
         {
             LogCountFailed(exception);
+            lock (_lock)
+            {
+                // A refresh in the background has no caller to see its exception: it ends with the previous counts.
+                if (_latest is { } previous)
+                {
+                    return previous;
+                }
+            }
+
             throw;
         }
         finally

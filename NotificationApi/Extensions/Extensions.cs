@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.Contracts;
 using Pushboard.NotificationApi.Infrastructure;
@@ -18,7 +19,11 @@ public static class ApplicationServicesExtensions
     {
         // No EF retry strategy: while the database is down a request answers 503 at once (DatabaseOutageExceptionHandler)
         // instead of hanging through a minute of retries; the background loops retry on their own.
-        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb", settings => settings.DisableRetry = true);
+        builder.AddNpgsqlDbContext<NotificationsDbContext>("notificationsdb", settings =>
+        {
+            settings.DisableRetry = true;
+            settings.ConnectionString = PreparedStatements(settings.ConnectionString);
+        });
         builder.AddRedisClient("cache");
         builder.AddApiKeyAuthentication();
 
@@ -67,28 +72,30 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
 
-        // FCM's own retry rules apply (DeliverySender), so this client has no generic resilience handler.
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is the documented opt-out from ConfigureHttpClientDefaults.
-        services.AddHttpClient<FcmClient>((provider, http) =>
+        // FCM's own retry rules apply (DeliverySender). Its client is a plain HttpClient over one SocketsHttpHandler, outside
+        // the client factory's defaults (resilience handler, service discovery, log scopes): those would run for every
+        // send, a million for a million-device broadcast, for nothing (FCM's address is configured, the sender logs and
+        // counts the outcomes). PooledConnectionLifetime does what the factory's handler rotation does for DNS changes.
+        services.AddSingleton(provider =>
+        {
+            var fcm = provider.GetRequiredService<IOptions<FcmOptions>>().Value;
+            var endpoint = new Uri(fcm.Endpoint);
+            var http = new HttpClient(new SocketsHttpHandler
             {
-                var fcm = provider.GetRequiredService<IOptions<FcmOptions>>().Value;
-                http.BaseAddress = new Uri(fcm.Endpoint);
-                http.DefaultRequestVersion = HttpVersion.Version20;
-                // FCM's v1 API is HTTP/2 (negotiated by TLS); a plain-http endpoint (the emulator) is spoken to with
-                // HTTP/2 prior knowledge, so a broadcast multiplexes its sends over a few connections there too.
-                http.DefaultVersionPolicy = http.BaseAddress.Scheme == Uri.UriSchemeHttp
-                    ? HttpVersionPolicy.RequestVersionExact
-                    : HttpVersionPolicy.RequestVersionOrLower;
-                http.Timeout = fcm.Timeout;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                MaxConnectionsPerServer = provider.GetRequiredService<IOptions<FcmOptions>>().Value.MaxConnections,
+                MaxConnectionsPerServer = fcm.MaxConnections,
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+            {
+                BaseAddress = endpoint,
+                DefaultRequestVersion = HttpVersion.Version20,
+                // FCM's v1 API is HTTP/2 (negotiated by TLS); a plain-http endpoint (the emulator) is spoken to with
+                // HTTP/2 prior knowledge, so a broadcast multiplexes its sends over a few connections there too.
+                DefaultVersionPolicy = endpoint.Scheme == Uri.UriSchemeHttp ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+                Timeout = fcm.Timeout,
+            };
+            return ActivatorUtilities.CreateInstance<FcmClient>(provider, http);
+        });
 
         services.AddHttpClient<DeviceDirectory>((provider, http) =>
         {
@@ -100,6 +107,14 @@ public static class ApplicationServicesExtensions
         services.AddApiProblemDetails(BodyLimits.NotificationApi);
         services.AddOpenApi();
     }
+
+    // The send path runs the same few statements for every page and chunk: each connection prepares them once (Postgres
+    // then neither parses nor plans them again), and a connection going back to the pool is not reset (DISCARD ALL
+    // would drop them; nothing here changes session state). Before, Postgres parsed and planned each statement anew.
+    private static string? PreparedStatements(string? connectionString) =>
+        connectionString is null
+            ? null
+            : new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString;
 
     public static Task MigrateNotificationsDbAsync(this WebApplication app) => app.Services.MigrateDbContextAsync<NotificationsDbContext>();
 }

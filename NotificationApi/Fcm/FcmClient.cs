@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Pushboard.NotificationApi.Fcm;
@@ -7,22 +7,27 @@ namespace Pushboard.NotificationApi.Fcm;
 // FCM HTTP v1 `messages:send`.
 public sealed class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time)
 {
-    // messageJson is the FCM message without its target; exactly one of token and topic is given.
-    public async Task<FcmOutcome> SendAsync(string messageJson, string? token, string? topic, CancellationToken cancellationToken)
+    // Parsed once: a relative path would make every request parse and combine its address again.
+    private readonly Uri _sendUri = new(http.BaseAddress!, credential.SendPath);
+
+    // Exactly one of token and topic is given.
+    public async Task<FcmOutcome> SendAsync(FcmMessage message, string? token, string? topic, CancellationToken cancellationToken)
     {
         try
         {
+            var content = new ByteArrayContent(message.Body(token, topic));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
             // A request built by hand does not take the client's default version: without these it would be HTTP/1.1.
-            using var request = new HttpRequestMessage(HttpMethod.Post, credential.SendPath)
+            using var request = new HttpRequestMessage(HttpMethod.Post, _sendUri)
             {
                 Version = http.DefaultRequestVersion,
                 VersionPolicy = http.DefaultVersionPolicy,
-                Content = new StringContent(Body(messageJson, token, topic), Encoding.UTF8, "application/json"),
+                Content = content,
             };
             request.Headers.Authorization = new("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
             using var response = await http.SendAsync(request, cancellationToken);
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var body = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer.
+            using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
             return response.IsSuccessStatusCode
                 ? new FcmOutcome(FcmOutcomeKind.Sent, body.RootElement.GetProperty("name").GetString(), null)
                 : Classify(response, body.RootElement);
@@ -32,16 +37,6 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
         {
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
-    }
-
-    private static string Body(string messageJson, string? token, string? topic)
-    {
-        var target = token is not null
-            ? $"\"token\":\"{JsonEncodedText.Encode(token)}\""
-            : $"\"topic\":\"{JsonEncodedText.Encode(topic!)}\"";
-        return messageJson.Length <= 2
-            ? $"{{\"message\":{{{target}}}}}"
-            : $"{{\"message\":{{{target},{messageJson[1..]}}}";
     }
 
     // Firebase's ErrorCode reference: what each answer means for the token and for retrying.

@@ -9,7 +9,7 @@ namespace Pushboard.NotificationApi.Sending;
 // never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
-    public async Task<(FcmOutcome Outcome, int Attempts)> SendAsync(string messageJson, PendingDelivery delivery, CancellationToken cancellationToken)
+    public async Task<(FcmOutcome Outcome, int Attempts)> SendAsync(FcmMessage message, PendingDelivery delivery, CancellationToken cancellationToken)
     {
         var attempts = 0;
         while (true)
@@ -17,7 +17,7 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
             await throttle.WaitAsync(cancellationToken);
             attempts++;
             var started = time.GetTimestamp();
-            var outcome = await fcm.SendAsync(messageJson, delivery.Token, delivery.Topic, cancellationToken);
+            var outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
             metrics.FcmCall(time.GetElapsedTime(started), outcome.ErrorCode ?? "OK");
             if (outcome.Kind != FcmOutcomeKind.Retryable || attempts >= options.Value.MaxAttempts)
             {

@@ -239,7 +239,7 @@ public sealed partial class WorkProcessor(
         try
         {
             // Counted from the moment of sending (API.md), once per page: a page is sent within seconds.
-            var message = FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow());
+            var message = new FcmMessage(FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow()));
             foreach (var chunk in page.Chunk(options.Value.Concurrency))
             {
                 if (sending.IsCancellationRequested)
@@ -363,11 +363,11 @@ public sealed partial class WorkProcessor(
 
     // One delivery's fault stays its own: the outcomes of the others of its chunk are recorded whatever happens here.
     // A send cancelled (the service stops, or the lease was lost) stays pending.
-    private async Task<DeliveryResult> SendOneAsync(string messageJson, PendingDelivery delivery, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendOneAsync(FcmMessage message, PendingDelivery delivery, CancellationToken cancellationToken)
     {
         try
         {
-            var (outcome, attempts) = await sender.SendAsync(messageJson, delivery, cancellationToken);
+            var (outcome, attempts) = await sender.SendAsync(message, delivery, cancellationToken);
             if (outcome.Kind == FcmOutcomeKind.InvalidToken && delivery is { DeviceId: { } deviceId, Token: { } token })
             {
                 try

@@ -4,7 +4,7 @@
 # Builds Release, starts its own postgres (initdb --no-locale in a temp folder) and redis-server on free ports,
 # runs DeviceApi.dll as in production (logging at Warning), seeds devices (each with the device secret
 # bench-device-secret-<its number, 23 digits>, which patch-token.lua sends), runs each wrk scenario RUNS times,
-# prints the median req/s and p99, and stops everything it started.
+# prints the median req/s, p99 and DeviceApi's CPU per request (and postgres's, per run), and stops everything it started.
 # Usage: bench/deviceapi/run.sh            DURATION=15s RUNS=3 WARMUP=30s bench/deviceapi/run.sh
 #        POSTGRES_OPTIONS="-c shared_preload_libraries=pg_stat_statements" bench/deviceapi/run.sh   (extra postgres settings)
 #        bench/deviceapi/run.sh --serve    (start and seed, then keep serving until Ctrl-C: for manual calls)
@@ -89,20 +89,24 @@ to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if
 settle() { psql_devices -c "VACUUM ANALYZE devices" -c "CHECKPOINT"; }
 
 scenario() {
-  local name=$1 script=$2 rps=() p99=()
+  local name=$1 script=$2 rps=() p99=() cpu=() cpu_before requests
   curl -sf -o /dev/null -H "X-Api-Key: $BENCH_ADMIN_KEY" "http://127.0.0.1:$api_port/api/devices/bench-device-00001"
   BENCH_RUN="$name-warmup" wrk -t"$threads" -c"$connections" -d"${WARMUP:-30s}" -s "$here/$script" "http://127.0.0.1:$api_port" >/dev/null
   for run in $(seq "$runs"); do
     local out
     settle
+    read -ra cpu_before <<<"$(cpu_seconds)"
     out=$(BENCH_RUN="$run" wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/$script" "http://127.0.0.1:$api_port")
     if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "$name: non-2xx answers" >&2; exit 1; fi
     rps+=("$(awk '/^Requests\/sec/ { print $2 }' <<<"$out")")
     p99+=("$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)")
-    printf '%s run %d: %s req/s, p99 %s ms\n' "$name" "$run" "${rps[-1]}" "${p99[-1]}"
+    requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+    cpu+=("$(python3 -c 'import sys; b, a = (list(map(float, s.split())) for s in sys.argv[1:3]); print("%.0f/%.0f" % ((a[2] - b[2]) * 1e6 / int(sys.argv[3]), (a[0] - b[0]) * 1e6 / int(sys.argv[3])))' \
+      "${cpu_before[*]}" "$(cpu_seconds)" "$requests")")
+    printf '%s run %d: %s req/s, p99 %s ms, CPU per request DeviceApi/postgres %s µs\n' "$name" "$run" "${rps[-1]}" "${p99[-1]}" "${cpu[-1]}"
   done
-  printf '%s median of %d x %s: %s req/s, p99 %s ms\n' "$name" "$runs" "$duration" \
-    "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)"
+  printf '%s median of %d x %s: %s req/s, p99 %s ms, DeviceApi CPU per request %s µs\n' "$name" "$runs" "$duration" \
+    "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${p99[@]}" | median)" "$(printf '%s\n' "${cpu[@]%%/*}" | median)"
 }
 
 # What Postgres alone does at this moment (the machine is shared), for scale.

@@ -13,6 +13,10 @@
 # Kolkata's moment comes 15 minutes later; prints per moment how long after it the last delivery was sent, and the peak RSS.
 # SCENARIO=cancel (instead of the broadcasts): one broadcast canceled once CANCEL_AFTER (default a third of DEVICES)
 # deliveries were sent; prints how many went out after NotificationApi received the cancel, and after its 200.
+# SCENARIO=segment (instead of the broadcasts): the devices are seeded with segment attributes (10 % tagged plan: pro, 60 % plan:
+# free; three platforms; 12 locales of which ko-KR, ko and kok-IN; app versions 3.0.0-3.12.4, 1 % none); prints the
+# p50/p95 of COUNT_CALLS (default 200) POST /api/devices/count calls for each of two segments, then sends, after a
+# warm-up, a broadcast and the two segments, each with its CPU per delivery (compare the segments with the broadcast).
 # Usage: bench/notificationapi/run.sh            DEVICES=1000000 BROADCASTS=1 bench/notificationapi/run.sh
 #        DEVICES=1000000 SCENARIO=localtime bench/notificationapi/run.sh      SCENARIO=cancel bench/notificationapi/run.sh
 set -euo pipefail
@@ -21,43 +25,26 @@ root=$(cd "$here/../.." && pwd)
 source "$root/bench/common.sh"
 devices=${DEVICES:-100000}
 start_pushboard notificationapi
-api_pid=$(pgrep -f "dotnet NotificationApi.dll" | head -1)
+api_pid=$(pgrep -g "${pids[4]}" -f "NotificationApi.dll" | head -1)
+watch_allocations NotificationApi "$api_pid"
+watch_allocations DeviceApi "$(pgrep -g "${pids[3]}" -f "DeviceApi.dll" | head -1)"
 names=(postgres redis-server FcmEmulator DeviceApi NotificationApi)
-# CPU seconds used so far by each started process group (exited children included), in the order of names.
-cpu_seconds() {
-  python3 - "${pids[@]}" <<'PY'
-import os, sys
-groups = [int(g) for g in sys.argv[1:]]
-stats = {}
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue
-    stats[int(pid)] = (int(fields[1]), int(fields[2]), sum(int(f) for f in fields[11:15]))
-# A process counts for the group it or an ancestor leads: postgres backends start sessions of their own.
-def group(pid):
-    while pid in stats:
-        parent, pgid, _ = stats[pid]
-        if pgid in groups:
-            return pgid
-        pid = parent
-ticks = {g: 0 for g in groups}
-for pid, (_, _, used) in stats.items():
-    if (g := group(pid)) is not None:
-        ticks[g] += used
-print(" ".join(str(t / os.sysconf("SC_CLK_TCK")) for t in ticks.values()))
-PY
-}
 
 scenario=${SCENARIO:-broadcast}
 zone="NULL"
 [[ $scenario == localtime ]] && zone="CASE n % 2 WHEN 0 THEN 'Asia/Kolkata' ELSE 'Asia/Kathmandu' END"
+platform="'android'" locale=NULL app_version=NULL tags="'{}'"
+if [[ $scenario == segment ]]; then
+  platform="(ARRAY['android', 'ios', 'web'])[n % 3 + 1]"
+  locale="(ARRAY['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'pt-BR', 'ja-JP', 'ko-KR', 'ko', 'kok-IN', 'hi-IN', 'zh-CN'])[n / 3 % 12 + 1]"
+  app_version="CASE WHEN n % 100 = 99 THEN NULL ELSE format('3.%s.%s', n / 7 % 13, n % 5) END"
+  tags="CASE WHEN n % 10 = 0 THEN '{\"plan\": \"pro\"}' WHEN n % 10 < 7 THEN '{\"plan\": \"free\"}' ELSE '{}' END"
+fi
 echo "seeding $devices devices..."
 "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d devicesdb \
-  -c "INSERT INTO devices (device_id, fcm_token, platform, status, created_at, updated_at, token_updated_at, last_seen_at, time_zone)
+  -c "INSERT INTO devices (device_id, fcm_token, platform, locale, app_version, tags, status, created_at, updated_at, token_updated_at, last_seen_at, time_zone)
       SELECT format('bench-%s', lpad(n::text, 7, '0')), format('bench-token-%s:APA91bHun4MxP5egoKMwt2KZFBaFUH', n),
-             'android', 'active', now(), now(), now(), now(), $zone FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
+             $platform, $locale, $app_version, ($tags)::jsonb, 'active', now(), now(), now(), now(), $zone FROM generate_series(1, $devices) AS n" -c "VACUUM ANALYZE devices"
 notifications_sql() { "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb "$@"; }
 
 # An ended notification 91 days old with $1 sent deliveries, for retention to delete.
@@ -89,6 +76,9 @@ field() { python3 -c 'import json,sys; print(eval("n" + sys.argv[2], {"n": json.
 
 broadcast() {
 (( ${OLD_DELIVERIES:-0} > 0 )) && store_old_notification "$OLD_DELIVERIES"
+[[ ${#counter_pids[@]} -gt 0 ]] && sleep 2.5
+allocated_before=("$(allocated_bytes NotificationApi)" "$(allocated_bytes DeviceApi)")
+pg_statements_reset
 read -ra cpu_before <<<"$(cpu_seconds)"
 id=$(post_notification '{"target":{"all":true},"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"bench-'"$1"'"}}')
 while true; do
@@ -117,6 +107,12 @@ used = [after - before for before, after in zip(map(float, sys.argv[3].split()),
 for name, seconds in zip(names + ["total"], used + [sum(used)]):
     print(f"  {name:<16} {seconds * 1e6 / devices:6.0f} µs  ({seconds:.1f} CPU s)")
 PY
+if [[ ${#counter_pids[@]} -gt 0 ]]; then
+  sleep 2.5
+  echo "allocated per delivery: NotificationApi $(( ($(allocated_bytes NotificationApi) - allocated_before[0]) / devices )) B," \
+    "DeviceApi $(( ($(allocated_bytes DeviceApi) - allocated_before[1]) / devices )) B"
+fi
+pg_statements_top "$devices"
 }
 
 local_time() {
@@ -165,7 +161,64 @@ cancel_broadcast() {
     "$(( $(field "$(curl -sf "http://127.0.0.1:$emulator_port/emulator/stats")" '["accepted"]') - accepted_at_answer ))"
 }
 
+pro_segment='{"tags":{"plan":"pro"}}'
+compound_segment='{"platform":["ios"],"locale":["ko"],"appVersion":{"min":"3.10"}}'
+
+count_calls() { # segment -> p50/p95 of COUNT_CALLS calls to POST /api/devices/count
+  python3 - "http://127.0.0.1:$devices_port/api/devices/count" "$admin_key" "$1" "${COUNT_CALLS:-200}" <<'PY'
+import json, sys, time, urllib.request
+url, key, segment, calls = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+body = json.dumps({"segment": json.loads(segment)}).encode()
+seconds = []
+for _ in range(calls):
+    request = urllib.request.Request(url, body, {"X-Api-Key": key, "Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request) as response:
+        count = json.load(response)["count"]
+    seconds.append(time.perf_counter() - started)
+seconds.sort()
+at = lambda q: seconds[min(len(seconds) - 1, int(q * len(seconds)))] * 1000
+print(f"  count {segment}: {count:,} devices; {calls} calls p50 {at(0.5):.1f} ms, p95 {at(0.95):.1f} ms, max {seconds[-1] * 1000:.1f} ms")
+PY
+}
+
+send_and_measure() { # label, target JSON: sends it and prints POST to completed and the CPU per delivery of each process
+  local id notification status
+  read -ra cpu_before <<<"$(cpu_seconds)"
+  id=$(post_notification '{"target":'"$2"',"notification":{"title":"Benchmark","body":"Hello"},"data":{"run":"'"$1"'"}}')
+  while true; do
+    notification=$(get_notification "$id")
+    status=$(field "$notification" '["status"]')
+    [[ $status == completed || $status == failed ]] && break
+    sleep 1
+  done
+  read -ra cpu_after <<<"$(cpu_seconds)"
+  python3 - "$1" "$notification" "${names[*]}" "${cpu_before[*]}" "${cpu_after[*]}" <<'PY'
+import json, sys
+from datetime import datetime
+label, n, names = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split()
+parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+seconds = (parse(n["completedAt"]) - parse(n["createdAt"])).total_seconds()
+c = n["counts"]
+used = [after - before for before, after in zip(map(float, sys.argv[4].split()), map(float, sys.argv[5].split()))]
+print(f"  {label}: {n['status']}, {c['sent']:,} of {c['targeted']:,} sent in {seconds:.1f} s; CPU per delivery: " + ", ".join(
+    f"{name} {spent * 1e6 / max(c['targeted'], 1):.0f} µs" for name, spent in zip(names + ["total"], used + [sum(used)])))
+PY
+}
+
+segments() {
+  echo "POST /api/devices/count:"
+  count_calls "$pro_segment"
+  count_calls "$compound_segment"
+  echo "sends (the first warms the services up):"
+  send_and_measure warm-up '{"segment":'"$pro_segment"'}'
+  send_and_measure broadcast '{"all":true}'
+  send_and_measure "plan pro" '{"segment":'"$pro_segment"'}'
+  send_and_measure "ios ko >=3.10" '{"segment":'"$compound_segment"'}'
+}
+
 case $scenario in
+  segment) segments ;;
   localtime) local_time ;;
   cancel) cancel_broadcast ;;
   *)

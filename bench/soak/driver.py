@@ -3,9 +3,9 @@
 
 drive:  for --duration seconds, device writers register, refresh, take over tokens and delete devices through DeviceApi
         with the app key (each device with the secret it chose on its creating PUT, each userId with its userIdHash
-        keyed with --identity-secret), a notifier posts notifications to device ids, users and topics (half with an
-        Idempotency-Key), a broadcaster posts `all: true` every --broadcast-every seconds, and a poller records the
-        last status of every accepted notification. Then it waits for every notification to end and prints PASS/FAIL.
+        keyed with --identity-secret), a notifier posts notifications to device ids, users, topics and segments, now
+        or at a sendAt, some of them canceled (half with an Idempotency-Key), a broadcaster posts `all: true` every
+        --broadcast-every seconds, and a poller records the last status of every accepted notification. Then it waits for every notification to end and prints PASS/FAIL.
 trends: the per-minute samples soak.sh took, as a table, with each series' last quarter against its first.
 """
 import argparse
@@ -127,6 +127,9 @@ class Devices:
 devices = Devices()
 USERS = 200
 TOPICS = 20
+PLATFORMS = ["android", "ios", "web"]
+LOCALES = ["en-US", "de-DE", "ko", "ko-KR"]
+PLANS = ["free", "pro"]
 
 
 def device_secret():
@@ -159,7 +162,8 @@ def device_writer(args, writer):
             device, token = f"soak-d{writer}-{created:06d}", f"soak-t{writer}-{created}-{uuid.uuid4().hex[:12]}"
             created += 1
             secrets[device] = device_secret()
-            body = registration(args, token, platform=random.choice(["android", "ios", "web"]))
+            body = registration(args, token, platform=random.choice(PLATFORMS), locale=random.choice(LOCALES),
+                                tags={"plan": random.choice(PLANS)})
             outcome = client.until_answered("PUT", f"/api/devices/{device}", body, holding(device), deadline)
             settle(device, outcome, {200, 201}, token, "PUT new")
             if outcome is not None and outcome[0] in (200, 201):
@@ -289,14 +293,17 @@ def notifier(args):
     while not stop.is_set():
         began = time.monotonic()
         roll = random.random()
-        if roll < 0.5:
+        if roll < 0.45:
             ids = devices.active_ids(random.randint(1, 5))
             if not ids:
                 time.sleep(0.5)
                 continue
             post_notification(client, {"deviceIds": ids}, "deviceIds", random.random() < 0.5)
-        elif roll < 0.7:
+        elif roll < 0.65:
             post_notification(client, {"userId": f"soak-u{random.randrange(USERS)}"}, "userId", random.random() < 0.5)
+        elif roll < 0.7:
+            segment = {"platform": [random.choice(PLATFORMS)], "locale": [random.choice(["ko", "de"])], "tags": {"plan": random.choice(PLANS)}}
+            post_notification(client, {"segment": segment}, "segment", random.random() < 0.5)
         elif roll < 0.8:
             post_notification(client, {"topic": f"soak-topic-{random.randrange(TOPICS)}"}, "topic", random.random() < 0.5)
         elif roll < 0.9:

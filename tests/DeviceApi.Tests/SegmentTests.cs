@@ -61,6 +61,7 @@ public sealed class SegmentTests(DeviceApiFixture fixture)
         Assert.Equal(1, await CountAsync("""  "locale":["kok"]  """));
         Assert.Equal(3, await CountAsync("""  "locale":["ko-KR"]  """));
         Assert.Equal(3, await CountAsync("""  "locale":["en","kok"]  """));
+        Assert.Equal(2, await CountAsync("""  "locale":["kok","en-US"]  """));
         Assert.Equal(3, await CountAsync("""  "appVersion":{"min":"3.10"}  """));
         Assert.Equal(1, await CountAsync("""  "appVersion":{"max":"3.9.9"}  """));
         Assert.Equal(1, await CountAsync("""  "appVersion":{"min":"3.10.0-beta.1","max":"3.10.0-beta.10"}  """));
