@@ -9,9 +9,6 @@ public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifeti
 {
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    // "Segment" is the fourth target kind: three options below the first.
-    protected const int SegmentOption = 3;
-
     protected BrowserFixture Fixture { get; } = fixture;
 
     protected IBrowserContext Context { get; private set; } = null!;
@@ -86,18 +83,6 @@ public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifeti
         var (scrollWidth, innerWidth) = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]") switch { var w => (w[0], w[1]) };
         await Screenshot(page, $"{name}-{width}");
         Assert.True(scrollWidth <= innerWidth, $"{name} at {width} px: the page is {scrollWidth} px wide in a {innerWidth} px window");
-    }
-
-    // Fluent UI's select is a web component: with the form interactive, ArrowDown moves its choice one option on.
-    protected static async Task ChooseTargetAsync(IPage page, int optionsDown)
-    {
-        await page.Locator("form.compose fieldset.controls:not([disabled])").WaitForAsync();
-        var select = page.Locator("fluent-select[aria-label='Target kind']");
-        await select.FocusAsync();
-        for (var i = 0; i < optionsDown; i++)
-        {
-            await select.PressAsync("ArrowDown");
-        }
     }
 
     [GeneratedRegex("/notifications/[0-9a-f-]{36}$")]

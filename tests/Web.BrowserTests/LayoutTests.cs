@@ -33,13 +33,6 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
                 await page.GotoAsync(path);
                 await AssertFitsAsync(page, name, ready, width);
             }
-
-            // The compose form at its widest: the segment builder with a tag, and the send-at date and time.
-            await page.GotoAsync("/notifications");
-            await ChooseTargetAsync(page, SegmentOption);
-            await Button(page, "Add tag").ClickAsync();
-            await page.Locator("fluent-radio", new() { HasText = "Send at (UTC)" }).ClickAsync();
-            await AssertFitsAsync(page, "compose-segment", "#send-at-time", width);
         }
     }
 
