@@ -54,7 +54,8 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
                 Assert.True(end <= right, $"{path}: the {column} column ends at {end}, outside the {right}-px window");
             }
 
-            Assert.True(await wrap.EvaluateAsync<bool>("e => e.scrollWidth <= e.clientWidth"), $"{path}: the table scrolls sideways at 1280 px");
+            var (scrollWidth, clientWidth) = (await wrap.EvaluateAsync<double>("e => e.scrollWidth"), await wrap.EvaluateAsync<double>("e => e.clientWidth"));
+            Assert.True(scrollWidth <= clientWidth, $"{path}: the table scrolls sideways at 1280 px ({scrollWidth} px in {clientWidth})");
         }
     }
 }

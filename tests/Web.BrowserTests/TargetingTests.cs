@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 
 namespace Pushboard.Web.BrowserTests;
 
-// Issue 17 in the console: a send-at notification listed first and cancelled.
+// Issue 17 in the console: a segment built with its live estimate and sent; a send-at notification listed first and
+// cancelled.
 [Collection(BrowserCollection.Name)]
 public sealed class TargetingTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
@@ -48,4 +49,52 @@ public sealed class TargetingTests(BrowserFixture fixture) : BrowserTest(fixture
         using var notifications = Fixture.CreateAdminClient("notificationapi");
         Assert.Equal("canceled", (await notifications.GetFromJsonAsync<SentNotification>($"/api/notifications/{id}"))!.Status);
     }
+
+    [Fact]
+    public async Task A_segment_built_in_the_form_shows_its_live_estimate_and_is_sent_to_that_audience()
+    {
+        var run = Guid.NewGuid().ToString("N")[..12];
+        using (var devices = Fixture.CreateAppClient("deviceapi"))
+        {
+            foreach (var platform in new[] { "ios", "ios", "android" })
+            {
+                (await devices.PutAsJsonAsync($"/api/devices/browser-{Guid.NewGuid():N}",
+                    new { fcmToken = $"token-{Guid.NewGuid():N}", platform, tags = new { run } })).EnsureSuccessStatusCode();
+            }
+        }
+
+        await SignInAsync();
+        await Page.GotoAsync("/notifications");
+        await Page.Locator("fluent-select#target-kind").ClickAsync();
+        await Page.Locator("fluent-select#target-kind fluent-option[value='segment']").ClickAsync();
+        var estimate = Page.Locator(".estimate");
+        await Assertions.Expect(estimate).ToContainTextAsync("Add a condition");
+
+        await Button("Add tag").ClickAsync();
+        await Page.FillAsync("fluent-text-field[placeholder='key'] input", "run");
+        await Page.FillAsync("fluent-text-field[placeholder='value'] input", run);
+        await Assertions.Expect(estimate).ToHaveAttributeAsync("data-count", "3", new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Assertions.Expect(estimate).ToContainTextAsync("≈ 3 devices");
+
+        await Page.Locator("fluent-checkbox", new() { HasText = "ios" }).ClickAsync();
+        await Assertions.Expect(estimate).ToHaveAttributeAsync("data-count", "2", new() { Timeout = (float)Patience.TotalMilliseconds });
+        await Screenshot("compose-segment");
+
+        await Page.FillAsync("#title input", "To the segment");
+        await Button("Send").ClickAsync();
+        await Page.WaitForURLAsync(NotificationPage());
+        var id = new Uri(Page.Url).Segments[^1];
+        using var notifications = Fixture.CreateAdminClient("notificationapi");
+        var targeted = 0;
+        for (var deadline = DateTime.UtcNow + Patience; targeted != 2 && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            targeted = (await notifications.GetFromJsonAsync<SegmentNotification>($"/api/notifications/{id}"))!.Counts.Targeted;
+        }
+
+        Assert.Equal(2, targeted);
+    }
+
+    private sealed record SegmentNotification(SegmentCounts Counts);
+
+    private sealed record SegmentCounts(int Targeted);
 }
