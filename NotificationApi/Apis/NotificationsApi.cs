@@ -16,6 +16,11 @@ public static class NotificationsApi
     private const int MaxLimit = 500;
     private static readonly string[] DeliveryStatuses =
         [DeliveryStatus.Pending, DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.InvalidToken, DeliveryStatus.Canceled];
+    private static readonly string[] NotificationStatuses =
+    [
+        NotificationStatus.Scheduled, NotificationStatus.Queued, NotificationStatus.Sending, NotificationStatus.Completed,
+        NotificationStatus.Failed, NotificationStatus.Canceled,
+    ];
 
     public static IEndpointRouteBuilder MapNotificationApi(this IEndpointRouteBuilder app)
     {
@@ -28,7 +33,7 @@ public static class NotificationsApi
         notifications.MapGet("/{id}", GetNotification)
             .WithSummary("Get a notification with its delivery counts");
         notifications.MapGet("/", ListNotifications)
-            .WithSummary("List notifications, newest first, keyset-paged");
+            .WithSummary("List notifications (in one status), newest first, keyset-paged");
         notifications.MapGet("/{id}/deliveries", ListDeliveries)
             .WithSummary("List a notification's deliveries in order, keyset-paged");
         notifications.MapPost("/{id}/cancel", CancelNotification)
@@ -115,8 +120,13 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<Ok<Page<NotificationResponse>>, ValidationProblem>> ListNotifications(
-        string? after, string? limit, NotificationQueries queries, CancellationToken cancellationToken)
+        string? status, string? after, string? limit, NotificationQueries queries, CancellationToken cancellationToken)
     {
+        if (status is not null && !NotificationStatuses.Contains(status))
+        {
+            return Invalid("status", $"status must be one of {string.Join(", ", NotificationStatuses)}.");
+        }
+
         if (ParseLimit(limit) is not { } take)
         {
             return InvalidLimit();
@@ -133,7 +143,7 @@ public static class NotificationsApi
             beforeId = id;
         }
 
-        var page = await queries.ListAsync(beforeId, take + 1, cancellationToken);
+        var page = await queries.ListAsync(status, beforeId, take + 1, cancellationToken);
         var next = page.Count > take ? PageCursor.Encode(PageCursor.Notifications, page[take - 1].Id.ToString()) : null;
         return TypedResults.Ok(new Page<NotificationResponse>([.. page.Take(take)], next));
     }

@@ -16,9 +16,14 @@ public sealed class NotificationQueries(NotificationsDbContext db)
         db.Notifications.AnyAsync(n => n.Id == notificationId, cancellationToken);
 
     // Newest first; take + 1 rows, so that the caller sees whether another page follows.
-    public async Task<List<NotificationResponse>> ListAsync(Guid? beforeId, int take, CancellationToken cancellationToken)
+    public async Task<List<NotificationResponse>> ListAsync(string? status, Guid? beforeId, int take, CancellationToken cancellationToken)
     {
         var query = db.Notifications.AsNoTracking();
+        if (status is not null)
+        {
+            query = query.Where(n => n.Status == status);
+        }
+
         if (beforeId is { } before)
         {
             query = query.Where(n => n.Id.CompareTo(before) < 0);

@@ -10,7 +10,7 @@ public interface INotificationApiClient
 
     // The notification as canceled; null for an unknown one; an ApiException (409) when it already ended.
     Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default);
-    Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default);
+    Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default);
     Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default);
     Task<DeliveryStats> DeliveryStatsAsync(string window, CancellationToken cancellationToken = default);
@@ -37,9 +37,12 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
     }
 
-    public async Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default)
     {
-        using var response = await http.GetAsync($"/api/notifications?limit={limit}" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), cancellationToken);
+        var query = $"/api/notifications?limit={limit}"
+            + (string.IsNullOrEmpty(status) ? "" : "&status=" + status)
+            + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
+        using var response = await http.GetAsync(query, cancellationToken);
         return await ApiResponses.ReadAsync<Page<Notification>>(response, cancellationToken);
     }
 

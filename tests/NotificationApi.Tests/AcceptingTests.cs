@@ -163,6 +163,24 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal([ids[2], ids[1], ids[0]], seen.Take(3));
     }
 
+    [Fact]
+    public async Task The_history_lists_one_status_on_request()
+    {
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var scheduled = (await _pushboard.SendAsync(new { target = new { topic = PushboardClient.Unique("t") }, data = new { a = "b" }, sendAt = tomorrow }))["id"].Text();
+        var now = (await _pushboard.SendAsync(new { target = new { topic = PushboardClient.Unique("t") }, data = new { a = "b" } }))["id"].Text();
+
+        var page = (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>("/api/notifications?status=scheduled&limit=500"))!;
+        using var unknown = await _pushboard.Notifications.GetAsync("/api/notifications?status=sleeping");
+
+        var items = page["items"]!.AsArray();
+        Assert.Contains(items, item => item!["id"].Text() == scheduled);
+        Assert.DoesNotContain(items, item => item!["id"].Text() == now);
+        Assert.All(items, item => Assert.Equal("scheduled", item!["status"].Text()));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.True((await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().ContainsKey("status"));
+    }
+
     private Task<HttpResponseMessage> Post(object body, string idempotencyKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/notifications") { Content = JsonContent.Create(body) };

@@ -137,7 +137,7 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
             foreach (var query in badQueries)
             {
                 yield return new($"device list {variant} {query}", "deviceapi", HttpMethod.Get, $"/api/devices?{query}&userId=u{variant}", null);
-                if (query.StartsWith("limit", StringComparison.Ordinal) || query.StartsWith("after", StringComparison.Ordinal))
+                if (query.StartsWith("limit", StringComparison.Ordinal) || query.StartsWith("after", StringComparison.Ordinal) || query.StartsWith("status", StringComparison.Ordinal))
                 {
                     yield return new($"notification list {variant} {query}", "notificationapi", HttpMethod.Get, $"/api/notifications?{query}", null);
                 }

@@ -81,8 +81,9 @@ public sealed class FakeNotificationApi : INotificationApiClient
         return Task.FromResult(Listed.Find(notification => notification.Id == id) is { } found ? found with { Status = "canceled" } : null);
     }
 
-    public Task<Page<Notification>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Notification>(Listed, null));
+    // Listed is in the API's order (newest first); one page, without paging further.
+    public Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Page<Notification>([.. Listed.Where(notification => status is null || notification.Status == status).Take(limit)], null));
 
     public static Notification Notification(string status, DateTime createdAt, DateTime? sendAt = null, string? localTime = null) =>
         new(Guid.NewGuid(), status, createdAt, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0), sendAt, localTime);

@@ -36,6 +36,21 @@ public sealed class HistoryTests : ConsoleContext
     }
 
     [Fact]
+    public void A_scheduled_notification_older_than_the_first_page_is_still_listed_first()
+    {
+        var newer = Enumerable.Range(1, 25).Select(minutes => FakeNotificationApi.Notification("completed", Now.AddMinutes(-minutes))).ToList();
+        var nextWeek = FakeNotificationApi.Notification("scheduled", Now.AddDays(-20), sendAt: Now.AddDays(7));
+        _api.Listed.AddRange([.. newer, nextWeek]);
+
+        var page = Render<Notifications>();
+
+        var rows = page.FindAll("table.notifications tbody tr");
+        Assert.Equal(21, rows.Count);
+        Assert.Equal(nextWeek.Id, Guid.Parse(rows[0].QuerySelector("a")!.TextContent));
+        Assert.Equal("scheduled", rows[0].QuerySelector(".badge")!.TextContent.Trim());
+    }
+
+    [Fact]
     public void Only_a_notification_in_progress_has_a_cancel_button_and_cancelling_shows_it_canceled()
     {
         var scheduled = FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddDays(1));
