@@ -42,7 +42,7 @@ public sealed partial class NotificationWorker(
                 var entries = await queue.ReadAsync(_consumer, options.Value.ClaimIdle, 1);
                 if (entries.Count == 0)
                 {
-                    await Task.Delay(options.Value.IdlePoll, stoppingToken);
+                    await queue.WaitForWorkAsync(options.Value.IdlePoll, stoppingToken);
                     continue;
                 }
 

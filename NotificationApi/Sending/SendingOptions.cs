@@ -7,7 +7,8 @@ public sealed class SendingOptions
     // Work loops per process, each taking one work item at a time.
     public int Workers { get; set; } = 8;
 
-    // How long a work loop waits before asking the queue again when it was empty, and after an error.
+    // How long the process waits before asking an empty queue again (one work loop asks, IdleReaders), and a work loop
+    // after an error.
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan ErrorPause { get; set; } = TimeSpan.FromSeconds(1);

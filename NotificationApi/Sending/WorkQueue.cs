@@ -8,7 +8,7 @@ namespace Pushboard.NotificationApi.Sending;
 
 // The Redis stream every NotificationApi instance reads through one consumer group: an entry is acknowledged only
 // once its work is recorded in Postgres, and entries of a worker that died are claimed by another (XAUTOCLAIM).
-public sealed class WorkQueue(IConnectionMultiplexer redis)
+public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
 {
     public const string StreamName = "notifications:work";
     public const string GroupName = "senders";
@@ -28,6 +28,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
         .Build();
 
     private readonly StreamConsumerGroup _group = new(redis, StreamName, GroupName);
+    private readonly IdleReaders _idle = new(time);
 
     public ValueTask EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(ResolveItem(notificationId, traceParent)), cancellationToken);
@@ -68,6 +69,11 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
                 entries = await _group.ReadNewAsync(consumer, count);
             }
 
+            if (entries.Length > 0)
+            {
+                _idle.WorkArrived();
+            }
+
             return [.. entries.Where(entry => !entry.IsNull).Select(entry => (entry.Id, Parse(entry)))];
         }
         catch (RedisServerException exception) when (StreamConsumerGroup.IsMissing(exception))
@@ -77,6 +83,9 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
             return [];
         }
     }
+
+    // Before reading again an empty queue (IdleReaders).
+    public Task WaitForWorkAsync(TimeSpan idlePoll, CancellationToken cancellationToken) => _idle.WaitAsync(idlePoll, cancellationToken);
 
     // Resets the idle time of an entry this consumer is still working on.
     public Task ReclaimAsync(string consumer, RedisValue id) => _group.ResetIdleAsync(consumer, id);
@@ -88,7 +97,8 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
     private static WorkItem ResolveItem(Guid notificationId, string? traceParent) =>
         new(WorkKind.Resolve, notificationId, 0, 0, traceParent);
 
-    private async ValueTask AddAsync(WorkItem item) =>
+    private async ValueTask AddAsync(WorkItem item)
+    {
         await redis.GetDatabase().StreamAddAsync(StreamName,
         [
             new("kind", item.Kind.ToString()),
@@ -97,6 +107,8 @@ public sealed class WorkQueue(IConnectionMultiplexer redis)
             new("last", item.LastDeliveryId),
             new("traceparent", item.TraceParent ?? ""),
         ]);
+        _idle.WorkArrived();
+    }
 
     private static WorkItem Parse(StreamEntry entry)
     {

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Pushboard.Tests;
+using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Tests;
 
@@ -175,6 +177,20 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task An_idle_service_asks_redis_for_work_once_per_poll_not_once_per_work_loop()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",allowAdmin=true");
+        var server = redis.GetServers()[0];
+        var before = await StreamReadsAsync(server);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var perSecond = (await StreamReadsAsync(server) - before) / 5.0;
+
+        // Sending:IdlePoll is 100 ms: one XAUTOCLAIM and one XREADGROUP per poll make 20 a second, DeviceApi's device-events
+        // consumer 4 more. Each of NotificationApi's 8 work loops polling on its own made 160.
+        Assert.InRange(perSecond, 0, 40);
+    }
+
+    [Fact]
     public async Task The_emulator_counts_a_message_sent_again_to_the_same_token_as_a_duplicate_and_not_one_with_another_payload()
     {
         var (device, token) = (PushboardClient.Unique("dup"), PushboardClient.Unique("token"));
@@ -205,6 +221,11 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var stats = (await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!;
         return ((int)stats["accepted"]!, (int?)stats["duplicates"] ?? 0);
     }
+
+    private static async Task<long> StreamReadsAsync(IServer server) =>
+        (await server.InfoAsync("commandstats")).SelectMany(group => group)
+            .Where(stat => stat.Key is "cmdstat_xreadgroup" or "cmdstat_xautoclaim")
+            .Sum(stat => long.Parse(stat.Value.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture));
 
     public void Dispose() => _pushboard.Dispose();
 }
