@@ -2,7 +2,8 @@ namespace Pushboard.NotificationApi.Sending;
 
 // The work loops of one process that found the queue empty. One of them (the watcher) asks the queue again after
 // Sending:IdlePoll; the others wait until work is found or queued here, then all read. An idle replica asks Redis once
-// per IdlePoll instead of once per loop, and work this process queues is taken at once instead of at the next poll.
+// per IdlePoll instead of once per loop, and work this process queues is taken at once instead of at the next poll
+// (a loop between its empty read and its wait misses the signal; the watcher's next read finds that work).
 public sealed class IdleReaders(TimeProvider time)
 {
     private TaskCompletionSource _workArrived = NewSignal();

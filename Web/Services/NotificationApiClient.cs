@@ -40,7 +40,7 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
     public async Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default)
     {
         var query = $"/api/notifications?limit={limit}"
-            + (string.IsNullOrEmpty(status) ? "" : "&status=" + status)
+            + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status))
             + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
         using var response = await http.GetAsync(query, cancellationToken);
         return await ApiResponses.ReadAsync<Page<Notification>>(response, cancellationToken);
@@ -49,7 +49,7 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
     public async Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default)
     {
         var query = $"/api/notifications/{id}/deliveries?limit={limit}"
-            + (string.IsNullOrEmpty(status) ? "" : "&status=" + status)
+            + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status))
             + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
         using var response = await http.GetAsync(query, cancellationToken);
         return await ApiResponses.ReadAsync<Page<Delivery>>(response, cancellationToken);

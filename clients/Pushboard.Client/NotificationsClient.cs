@@ -36,13 +36,13 @@ public sealed class NotificationsClient(HttpClient http)
         PushboardCalls.GetOrDefaultAsync<Notification>(http, NotificationUri(id), "pushboard get notification", cancellationToken);
 
     /// <summary><c>GET /api/notifications</c>: one page of notifications, newest first.</summary>
-    /// <param name="status">Only notifications in this status (<c>scheduled</c>, <c>queued</c>, <c>sending</c>, <c>completed</c>,
-    /// <c>failed</c>, <c>canceled</c>); null for all.</param>
     /// <param name="after">The <c>Next</c> of the previous page; null for the first.</param>
     /// <param name="limit">1–500; null for the service's default (50).</param>
+    /// <param name="status">Only notifications in this status (<c>scheduled</c>, <c>queued</c>, <c>sending</c>, <c>completed</c>,
+    /// <c>failed</c>, <c>canceled</c>); null for all. Last, so that calls written before it still mean what they meant.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<PushboardPage<Notification>> ListPageAsync(
-        string? status = null, string? after = null, int? limit = null, CancellationToken cancellationToken = default)
+        string? after = null, int? limit = null, string? status = null, CancellationToken cancellationToken = default)
     {
         var uri = Notifications + PushboardCalls.Query(("status", status), ("after", after), ("limit", Limit(limit)));
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -50,8 +50,8 @@ public sealed class NotificationsClient(HttpClient http)
     }
 
     /// <summary>Every notification (in the given status), newest first, page after page.</summary>
-    public IAsyncEnumerable<Notification> ListAsync(string? status = null, int? pageSize = null, CancellationToken cancellationToken = default) =>
-        PushboardCalls.AllAsync((after, token) => ListPageAsync(status, after, pageSize, token), cancellationToken);
+    public IAsyncEnumerable<Notification> ListAsync(int? pageSize = null, string? status = null, CancellationToken cancellationToken = default) =>
+        PushboardCalls.AllAsync((after, token) => ListPageAsync(after, pageSize, status, token), cancellationToken);
 
     /// <summary><c>GET /api/notifications/{id}/deliveries</c>: one page of a notification's deliveries.</summary>
     /// <param name="id">The notification.</param>

@@ -69,6 +69,21 @@ public sealed class HistoryTests : ConsoleContext
     }
 
     [Fact]
+    public void A_canceled_notification_leaves_the_top_for_its_newest_first_place()
+    {
+        var newer = FakeNotificationApi.Notification("completed", Now.AddMinutes(-1));
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now.AddMinutes(-2), sendAt: Now.AddDays(1));
+        var older = FakeNotificationApi.Notification("completed", Now.AddMinutes(-3));
+        _api.Listed.AddRange([newer, scheduled, older]);
+        var page = Render<Notifications>();
+        Assert.Equal([scheduled.Id, newer.Id, older.Id], ListedIds(page));
+
+        page.Find("table.notifications tbody tr .actions fluent-button").Click();
+
+        Assert.Equal([newer.Id, scheduled.Id, older.Id], ListedIds(page));
+    }
+
+    [Fact]
     public void The_notification_page_shows_its_canceled_count_and_timing()
     {
         var notification = FakeNotificationApi.Notification("canceled", Now, sendAt: Now.AddDays(1)) with { Counts = new NotificationCounts(5, 2, 0, 0, 0, 3) };
@@ -79,4 +94,7 @@ public sealed class HistoryTests : ConsoleContext
         Assert.Equal("3", page.Find("#count-canceled").TextContent);
         Assert.Equal("2026-12-03 15:00", page.Find(".facts .when").TextContent);
     }
+
+    private static Guid[] ListedIds(IRenderedComponent<Notifications> page) =>
+        [.. page.FindAll("table.notifications tbody tr").Select(row => Guid.Parse(row.QuerySelector("a")!.TextContent))];
 }
