@@ -7,10 +7,10 @@ public sealed class SendingOptions
     // Work loops per process, each taking one work item at a time.
     public int Workers { get; set; } = 8;
 
-    // How long the process waits before asking an empty queue again (one work loop asks, IdleReaders), and a work loop
-    // after an error.
+    // How long the process waits before asking an empty queue again (one work loop asks: IdleReaders).
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    // How long a work loop waits after an error.
     public TimeSpan ErrorPause { get; set; } = TimeSpan.FromSeconds(1);
 
     // How often a sender tries again to record what FCM answered while the database is unreachable: short, so that the

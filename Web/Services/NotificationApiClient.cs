@@ -39,19 +39,13 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
 
     public async Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default)
     {
-        var query = $"/api/notifications?limit={limit}"
-            + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status))
-            + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
-        using var response = await http.GetAsync(query, cancellationToken);
+        using var response = await http.GetAsync(PageQuery("/api/notifications", status, after, limit), cancellationToken);
         return await ApiResponses.ReadAsync<Page<Notification>>(response, cancellationToken);
     }
 
     public async Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default)
     {
-        var query = $"/api/notifications/{id}/deliveries?limit={limit}"
-            + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status))
-            + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
-        using var response = await http.GetAsync(query, cancellationToken);
+        using var response = await http.GetAsync(PageQuery($"/api/notifications/{id}/deliveries", status, after, limit), cancellationToken);
         return await ApiResponses.ReadAsync<Page<Delivery>>(response, cancellationToken);
     }
 
@@ -72,4 +66,9 @@ public sealed class NotificationApiClient(HttpClient http) : INotificationApiCli
         using var response = await http.GetAsync("/api/notifications/active", cancellationToken);
         return await ApiResponses.ReadAsync<List<ActiveNotification>>(response, cancellationToken);
     }
+
+    private static string PageQuery(string path, string? status, string? after, int limit) =>
+        $"{path}?limit={limit}"
+        + (string.IsNullOrEmpty(status) ? "" : "&status=" + Uri.EscapeDataString(status))
+        + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
 }

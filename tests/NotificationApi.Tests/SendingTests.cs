@@ -183,7 +183,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         // Idle: what earlier tests queued is done (a done item leaves the stream), so no read finds work and wakes the others.
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
-            while (await redis.GetDatabase().StreamLengthAsync("notifications:work") > 0)
+            while (await redis.GetDatabase().StreamLengthAsync(Sending.WorkQueue.StreamName) > 0)
             {
                 await Task.Delay(200, timeout.Token);
             }
