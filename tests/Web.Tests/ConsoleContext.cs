@@ -7,6 +7,10 @@ namespace Pushboard.Web.Tests;
 // their services first, then set the renderer (which starts the service provider).
 public abstract class ConsoleContext : BunitContext
 {
+    // bUnit waits 1 s by default; on CI's two shared cores a render posted to the renderer's dispatcher has waited
+    // longer than that for a thread-pool thread. A passing wait still returns as soon as its assertion holds.
+    static ConsoleContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected ConsoleContext()
     {
         Services.AddFluentUIComponents();
