@@ -140,6 +140,9 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     // to leaseId for leaseDuration: a delivery is sent by one sender at a time. Deliveries another sender holds, and
     // local-time ones whose moment has not come, are passed over; the caller learns of held ones from AnyPendingAsync.
     // Lease times are the database's clock, not a replica's; moments are the service's (TimeProvider).
+    // The page is not locked first (FOR UPDATE SKIP LOCKED): that wrote every row twice, a lock and then the lease. A row
+    // that another statement leases or records at the same moment is waited for, and the conditions on d are checked
+    // again on what that statement wrote (READ COMMITTED), so it is passed over, never held twice.
     public async Task<List<PendingDelivery>> LeasePendingAsync(
         Guid notificationId, long afterId, long lastId, int size, Guid leaseId, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
@@ -150,11 +153,10 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
                     AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND (scheduled_for IS NULL OR scheduled_for <= @now)
                 ORDER BY id
-                LIMIT @size
-                FOR UPDATE SKIP LOCKED)
+                LIMIT @size)
             UPDATE deliveries d SET lease_id = @lease, lease_expires_at = now() + @duration
             FROM page
-            WHERE d.id = page.id
+            WHERE d.id = page.id AND d.status = 'pending' AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
             RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token", d.scheduled_for AS "ScheduledFor"
             """,
             new NpgsqlParameter("notification", notificationId),

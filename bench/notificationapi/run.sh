@@ -218,6 +218,9 @@ PY
 }
 
 segments() {
+  # Whether the device table and its indexes fit in Postgres's own cache decides what a sparse segment's pages cost.
+  "$pg_bin/psql" -tA -h 127.0.0.1 -p "$pg_port" -U postgres -d devicesdb -c "SELECT format('devices: table %s, indexes %s; shared_buffers %s',
+    pg_size_pretty(pg_table_size('devices')), pg_size_pretty(pg_indexes_size('devices')), current_setting('shared_buffers'))"
   echo "POST /api/devices/count:"
   count_calls "$pro_segment"
   count_calls "$compound_segment"

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// The lease statement against the AppHost's Postgres, with another sender's lease held open in a transaction of its own.
+[Collection(NotificationApiCollection.Name)]
+public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
+{
+    [Fact]
+    public async Task A_delivery_another_sender_is_leasing_at_that_moment_is_passed_over_not_held_twice()
+    {
+        // Deliveries of a notification no replica knows (deliveries have no foreign key), so only this test leases them.
+        var notificationId = Guid.CreateVersion7();
+        await using var other = await fixture.OpenDatabaseAsync("notificationsdb");
+        var ids = new List<long>();
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO deliveries (notification_id, device_id, token, status, attempts, updated_at)
+            SELECT @notification, 'lease-' || n, 'token-' || n, 'pending', 0, now() FROM generate_series(1, 3) AS n
+            RETURNING id
+            """, other))
+        {
+            insert.Parameters.AddWithValue("notification", notificationId);
+            await using var reader = await insert.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        ids.Sort();
+        var otherLease = Guid.CreateVersion7();
+        await using var leasing = await other.BeginTransactionAsync();
+        await using (var lease = new NpgsqlCommand(
+            "UPDATE deliveries SET lease_id = @lease, lease_expires_at = now() + interval '30 seconds' WHERE id = @id", other, leasing))
+        {
+            lease.Parameters.AddWithValue("lease", otherLease);
+            lease.Parameters.AddWithValue("id", ids[1]);
+            await lease.ExecuteNonQueryAsync();
+        }
+
+        await using var db = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>()
+            .UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        var myLease = Guid.CreateVersion7();
+        var mine = store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], 10, myLease, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Task.WhenAny(mine, Task.Delay(TimeSpan.FromSeconds(1)));
+        await leasing.CommitAsync();
+        var leased = await mine;
+
+        Assert.Equal([ids[0], ids[2]], leased.Select(d => d.Id));
+        await using var holders = new NpgsqlCommand("SELECT lease_id FROM deliveries WHERE id = ANY(@ids) ORDER BY id", other);
+        holders.Parameters.AddWithValue("ids", ids.ToArray());
+        var held = new List<Guid>();
+        await using (var reader = await holders.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                held.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Equal([myLease, otherLease, myLease], held);
+    }
+}
