@@ -34,8 +34,8 @@ retention_interval=$((retention / 9 > 5 ? retention / 9 : 5))
 idempotency_window=$((duration / 6 > 60 ? duration / 6 : 60))
 down_seconds=5
 # The in-flight window: Sending:Workers work loops × Sending:Concurrency sends each (NotificationApi's defaults).
-workers=8
-concurrency=100
+workers=4
+concurrency=200
 hms() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
 
 work=$(mktemp -d /tmp/pushboard-soak-XXXXXX)

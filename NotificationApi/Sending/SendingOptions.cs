@@ -4,8 +4,11 @@ public sealed class SendingOptions
 {
     public const string Section = "Sending";
 
-    // Work loops per process, each taking one work item at a time.
-    public int Workers { get; set; } = 8;
+    // Work loops per process, each taking one work item at a time. Workers × Concurrency is the in-flight window (800):
+    // four loops of 200 rather than eight of 100 record the same sends with half the statements and half the loops
+    // contending for two cores (docs/notificationapi.md, "Fewer, wider work loops"), at the cost of fewer work items
+    // at once: a resolving broadcast holds one loop of the four.
+    public int Workers { get; set; } = 4;
 
     // How long the process waits before asking an empty queue again (one work loop asks: IdleReaders).
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -18,7 +21,7 @@ public sealed class SendingOptions
     public TimeSpan RecordRetryPause { get; set; } = TimeSpan.FromMilliseconds(200);
 
     // Sends in flight per work item; a crash re-sends at most this many deliveries per work loop.
-    public int Concurrency { get; set; } = 100;
+    public int Concurrency { get; set; } = 200;
 
     // Tries per delivery within one pass before it is left pending for a later pass.
     public int MaxAttempts { get; set; } = 8;

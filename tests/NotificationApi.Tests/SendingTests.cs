@@ -195,7 +195,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var perSecond = (await StreamReadsAsync(server) - before) / 5.0;
 
         // Sending:IdlePoll is 100 ms: one XAUTOCLAIM and one XREADGROUP per poll make 20 a second, DeviceApi's device-events
-        // consumer 4 more. Each of NotificationApi's 8 work loops polling on its own made 160; none polling, 4.
+        // consumer 4 more. The 8 work loops of then, each polling on its own, made 160; none polling, 4.
         Assert.InRange(perSecond, 8, 40);
     }
 
