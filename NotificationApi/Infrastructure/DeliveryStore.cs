@@ -36,13 +36,9 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             ON CONFLICT (minute, outcome, error, shard) DO UPDATE SET count = o.count + excluded.count)
         """;
 
-    private const string AddSql = $"""
-        WITH written AS (
-            INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
-            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
-            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
-            ON CONFLICT DO NOTHING
-            RETURNING id, status, error, scheduled_for),
+    // Counts a page's new deliveries (the CTE `written`) on the notification and the final ones (failed at resolution) in
+    // the minute's outcome rollup, widens the scheduled work row of each moment, and returns the ids to send now.
+    private const string CountAddedPage = $"""
         counted AS (
             INSERT INTO delivery_counts AS c ({CountColumns})
             SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
@@ -62,6 +58,31 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 first_delivery_id = least(w.first_delivery_id, excluded.first_delivery_id),
                 last_delivery_id = greatest(w.last_delivery_id, excluded.last_delivery_id))
         SELECT id AS "Value" FROM written WHERE status = 'pending' AND scheduled_for IS NULL
+        """;
+
+    private const string InsertPage = """
+        INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
+            SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
+            FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
+        """;
+
+    // A page not written before: a plain insert, which fails as a whole if one of its deliveries exists.
+    private const string AddSql = $"""
+        WITH written AS (
+            {InsertPage}
+            RETURNING id, status, error, scheduled_for),
+        {CountAddedPage}
+        """;
+
+    // A page redelivered after a crash: the deliveries written before are skipped (the unique indexes on device and on
+    // topic per notification are the arbiters). Not the first try: ON CONFLICT's speculative insertion costs every row a
+    // lock and a second WAL record.
+    private const string AddAgainSql = $"""
+        WITH written AS (
+            {InsertPage}
+            ON CONFLICT DO NOTHING
+            RETURNING id, status, error, scheduled_for),
+        {CountAddedPage}
         """;
 
     private const string RecordSql = $"""
@@ -112,14 +133,36 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         SELECT max(id) AS "Value" FROM page
         """;
 
-    // Inserts a page of deliveries (a redelivered page inserts nothing twice: the unique indexes on device and on topic
-    // per notification are the arbiters; a NOT EXISTS here once cost a JIT-compiled plan per page), counts the new ones
-    // on the notification and the final ones (failed at resolution) in the minute's outcome rollup in the same statement,
-    // and returns the ids of the new pending ones to send now. Pending ones with a moment (local time) get no send item:
-    // the statement widens the scheduled work row of their moment instead.
-    public Task<List<long>> AddAsync(Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
+    // Inserts a page of deliveries, counts the new ones on the notification and the final ones (failed at resolution) in
+    // the minute's outcome rollup in the same statement, and returns the ids of the new pending ones to send now. Pending
+    // ones with a moment (local time) get no send item: the statement widens the scheduled work row of their moment
+    // instead. A page inserts nothing twice: when deliveries of the notification were written before (its resolution is
+    // redone after a crash), or when the plain insert meets one (another resolver of it is still writing), the page is
+    // written with ON CONFLICT DO NOTHING (a NOT EXISTS instead once cost a JIT-compiled plan per page).
+    public async Task<List<long>> AddAsync(
+        Guid notificationId, IReadOnlyList<NewDelivery> deliveries, bool writtenBefore, CancellationToken cancellationToken)
+    {
+        if (!writtenBefore)
+        {
+            try
+            {
+                return await AddAsync(AddSql, notificationId, deliveries, cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+            }
+        }
+
+        return await AddAsync(AddAgainSql, notificationId, deliveries, cancellationToken);
+    }
+
+    // Whether any delivery of the notification was written: a resolver that finds some is redoing the resolution.
+    public Task<bool> AnyWrittenAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Deliveries.AnyAsync(d => d.NotificationId == notificationId, cancellationToken);
+
+    private Task<List<long>> AddAsync(string sql, Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
-            AddSql,
+            sql,
             [
                 new NpgsqlParameter("notification", notificationId),
                 CountShard(),

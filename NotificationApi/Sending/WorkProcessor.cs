@@ -64,12 +64,14 @@ public sealed partial class WorkProcessor(
             await QueueSendAsync(notification.Id, first, last, traceParent, cancellationToken);
         }
 
+        // Pages of a redone resolution skip what was written before; a first one inserts them plainly (cheaper).
+        var writtenBefore = await deliveries.AnyWrittenAsync(notification.Id, cancellationToken);
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
         var moments = MomentsOf(notification);
         var failureReason = "No device matched the target.";
         if (target.Topic is { } topic)
         {
-            await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], traceParent, cancellationToken);
+            await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], writtenBefore, traceParent, cancellationToken);
         }
         else if (target.DeviceIds is { } deviceIds)
         {
@@ -80,14 +82,14 @@ public sealed partial class WorkProcessor(
                     break;
                 }
 
-                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, moments, cancellationToken), traceParent, cancellationToken);
+                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, moments, cancellationToken), writtenBefore, traceParent, cancellationToken);
             }
         }
         else
         {
             try
             {
-                await ResolveActiveDevicesAsync(notification.Id, target, moments, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target, moments, writtenBefore, traceParent, cancellationToken);
             }
             catch (DeviceApiRefusedException exception)
             {
@@ -142,7 +144,8 @@ public sealed partial class WorkProcessor(
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
     // A canceled notification stops resolving at the next page.
     private async Task ResolveActiveDevicesAsync(
-        Guid notificationId, NotificationTarget target, LocalMoments? moments, string? traceParent, CancellationToken cancellationToken)
+        Guid notificationId, NotificationTarget target, LocalMoments? moments, bool writtenBefore, string? traceParent,
+        CancellationToken cancellationToken)
     {
         Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
         while (nextPage is not null)
@@ -156,18 +159,19 @@ public sealed partial class WorkProcessor(
             nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
             var page = devicePage.Items.Where(d => d.FcmToken is not null)
                 .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
-            await AddPageAsync(notificationId, page, traceParent, cancellationToken);
+            await AddPageAsync(notificationId, page, writtenBefore, traceParent, cancellationToken);
         }
     }
 
-    private async Task AddPageAsync(Guid notificationId, IReadOnlyList<NewDelivery> page, string? traceParent, CancellationToken cancellationToken)
+    private async Task AddPageAsync(
+        Guid notificationId, IReadOnlyList<NewDelivery> page, bool writtenBefore, string? traceParent, CancellationToken cancellationToken)
     {
         if (page.Count == 0)
         {
             return;
         }
 
-        var pendingIds = await deliveries.AddAsync(notificationId, page, cancellationToken);
+        var pendingIds = await deliveries.AddAsync(notificationId, page, writtenBefore, cancellationToken);
         metrics.Resolved(page.Count);
         foreach (var failed in page.Where(d => d.Status == DeliveryStatus.Failed))
         {
