@@ -84,7 +84,8 @@ start_pushboard() {
 }
 
 # PG_STATEMENTS=1 (start_pushboard loads pg_stat_statements): pg_statements_reset forgets what was counted, and
-# pg_statements_top N prints the statements that took the most time since, per operation of N (a delivery).
+# pg_statements_top N prints the statements that took the most time since, per operation of N (a delivery), and how
+# many of the deliveries' updates were HOT (notificationsdb).
 pg_statements_reset() { [[ -z ${PG_STATEMENTS:-} ]] || "$pg_bin/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U postgres -c "SELECT pg_stat_statements_reset()" >/dev/null; }
 pg_statements_top() {
   [[ -n ${PG_STATEMENTS:-} ]] || return 0
@@ -94,6 +95,11 @@ pg_statements_top() {
            round((shared_blks_dirtied + shared_blks_written)::numeric / $1, 3) AS blks_per_op, round((wal_bytes / $1)::numeric) AS wal_b_per_op,
            left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
     FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time DESC LIMIT 10"
+  # An update that is not HOT (no room left on the row's page) writes an entry in each of the table's indexes.
+  "$pg_bin/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb -c "
+    SELECT format('deliveries since start: %s inserted, %s updated, %s %% of the updates HOT', n_tup_ins, n_tup_upd,
+                  round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0), 1))
+    FROM pg_stat_user_tables WHERE relname = 'deliveries'"
 }
 
 # With dotnet-counters on the PATH (`dotnet tool install -g dotnet-counters`), watch_allocations NAME PID records the

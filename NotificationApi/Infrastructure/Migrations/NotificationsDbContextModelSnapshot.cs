@@ -100,7 +100,7 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
 
                     b.ToTable("deliveries", (string)null);
 
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 33);
                 });
 
             modelBuilder.Entity("Pushboard.NotificationApi.Model.DeliveryCount", b =>
