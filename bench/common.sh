@@ -85,7 +85,7 @@ start_pushboard() {
 
 # PG_STATEMENTS=1 (start_pushboard loads pg_stat_statements): pg_statements_reset forgets what was counted, and
 # pg_statements_top N prints the statements that took the most time since, per operation of N (a delivery), and how
-# many of the deliveries' updates were HOT (notificationsdb).
+# many of the deliveries' updates were HOT and the table's size (notificationsdb).
 pg_statements_reset() { [[ -z ${PG_STATEMENTS:-} ]] || "$pg_bin/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U postgres -c "SELECT pg_stat_statements_reset()" >/dev/null; }
 pg_statements_top() {
   [[ -n ${PG_STATEMENTS:-} ]] || return 0
@@ -97,8 +97,9 @@ pg_statements_top() {
     FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time DESC LIMIT 10"
   # An update that is not HOT (no room left on the row's page) writes an entry in each of the table's indexes.
   "$pg_bin/psql" -qtA -h 127.0.0.1 -p "$pg_port" -U postgres -d notificationsdb -c "
-    SELECT format('deliveries since start: %s inserted, %s updated, %s %% of the updates HOT', n_tup_ins, n_tup_upd,
-                  round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0), 1))
+    SELECT format('deliveries since start: %s inserted, %s updated, %s %% of the updates HOT; table %s, indexes %s', n_tup_ins,
+                  n_tup_upd, round(100.0 * n_tup_hot_upd / nullif(n_tup_upd, 0), 1), pg_size_pretty(pg_table_size(relid)),
+                  pg_size_pretty(pg_indexes_size(relid)))
     FROM pg_stat_user_tables WHERE relname = 'deliveries'"
 }
 

@@ -66,7 +66,6 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
         """;
 
-    // A page not written before: a plain insert, which fails as a whole if one of its deliveries exists.
     private const string AddSql = $"""
         WITH written AS (
             {InsertPage}
@@ -74,9 +73,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         {CountAddedPage}
         """;
 
-    // A page redelivered after a crash: the deliveries written before are skipped (the unique indexes on device and on
-    // topic per notification are the arbiters). Not the first try: ON CONFLICT's speculative insertion costs every row a
-    // lock and a second WAL record.
+    // The deliveries written before are skipped: the unique indexes on device and on topic per notification are the arbiters.
     private const string AddAgainSql = $"""
         WITH written AS (
             {InsertPage}
@@ -136,31 +133,35 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     // Inserts a page of deliveries, counts the new ones on the notification and the final ones (failed at resolution) in
     // the minute's outcome rollup in the same statement, and returns the ids of the new pending ones to send now. Pending
     // ones with a moment (local time) get no send item: the statement widens the scheduled work row of their moment
-    // instead. A page inserts nothing twice: when deliveries of the notification were written before (its resolution is
-    // redone after a crash), or when the plain insert meets one (another resolver of it is still writing), the page is
-    // written with ON CONFLICT DO NOTHING (a NOT EXISTS instead once cost a JIT-compiled plan per page).
+    // instead. A page inserts nothing twice. While none of the resolution's deliveries can exist yet it is a plain insert:
+    // ON CONFLICT's speculative insertion costs every row a lock and a second WAL record. A plain insert that meets a
+    // delivery another resolver of the notification wrote fails as a whole, and it and the rest of the resolution's pages
+    // are written with ON CONFLICT DO NOTHING (a NOT EXISTS instead once cost a JIT-compiled plan per page).
     public async Task<List<long>> AddAsync(
-        Guid notificationId, IReadOnlyList<NewDelivery> deliveries, bool writtenBefore, CancellationToken cancellationToken)
+        Guid notificationId, IReadOnlyList<NewDelivery> deliveries, ResolutionPages pages, CancellationToken cancellationToken)
     {
-        if (!writtenBefore)
+        if (!pages.MayExist)
         {
             try
             {
-                return await AddAsync(AddSql, notificationId, deliveries, cancellationToken);
+                return await WritePageAsync(AddSql, notificationId, deliveries, cancellationToken);
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException exception)
+                when (exception.SqlState == PostgresErrorCodes.UniqueViolation && exception.TableName == "deliveries")
             {
+                pages.MetWrittenPage();
             }
         }
 
-        return await AddAsync(AddAgainSql, notificationId, deliveries, cancellationToken);
+        return await WritePageAsync(AddAgainSql, notificationId, deliveries, cancellationToken);
     }
 
     // Whether any delivery of the notification was written: a resolver that finds some is redoing the resolution.
     public Task<bool> AnyWrittenAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Deliveries.AnyAsync(d => d.NotificationId == notificationId, cancellationToken);
 
-    private Task<List<long>> AddAsync(string sql, Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
+    private Task<List<long>> WritePageAsync(
+        string sql, Guid notificationId, IReadOnlyList<NewDelivery> deliveries, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<long>(
             sql,
             [

@@ -64,14 +64,13 @@ public sealed partial class WorkProcessor(
             await QueueSendAsync(notification.Id, first, last, traceParent, cancellationToken);
         }
 
-        // Pages of a redone resolution skip what was written before; a first one inserts them plainly (cheaper).
-        var writtenBefore = await deliveries.AnyWrittenAsync(notification.Id, cancellationToken);
+        var writtenPages = new ResolutionPages(await deliveries.AnyWrittenAsync(notification.Id, cancellationToken));
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
         var moments = MomentsOf(notification);
         var failureReason = "No device matched the target.";
         if (target.Topic is { } topic)
         {
-            await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], writtenBefore, traceParent, cancellationToken);
+            await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], writtenPages, traceParent, cancellationToken);
         }
         else if (target.DeviceIds is { } deviceIds)
         {
@@ -82,14 +81,14 @@ public sealed partial class WorkProcessor(
                     break;
                 }
 
-                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, moments, cancellationToken), writtenBefore, traceParent, cancellationToken);
+                await AddPageAsync(notification.Id, await ResolveDeviceIdsAsync(notification.Id, chunk, moments, cancellationToken), writtenPages, traceParent, cancellationToken);
             }
         }
         else
         {
             try
             {
-                await ResolveActiveDevicesAsync(notification.Id, target, moments, writtenBefore, traceParent, cancellationToken);
+                await ResolveActiveDevicesAsync(notification.Id, target, moments, writtenPages, traceParent, cancellationToken);
             }
             catch (DeviceApiRefusedException exception)
             {
@@ -144,7 +143,7 @@ public sealed partial class WorkProcessor(
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
     // A canceled notification stops resolving at the next page.
     private async Task ResolveActiveDevicesAsync(
-        Guid notificationId, NotificationTarget target, LocalMoments? moments, bool writtenBefore, string? traceParent,
+        Guid notificationId, NotificationTarget target, LocalMoments? moments, ResolutionPages writtenPages, string? traceParent,
         CancellationToken cancellationToken)
     {
         Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
@@ -159,19 +158,19 @@ public sealed partial class WorkProcessor(
             nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
             var page = devicePage.Items.Where(d => d.FcmToken is not null)
                 .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
-            await AddPageAsync(notificationId, page, writtenBefore, traceParent, cancellationToken);
+            await AddPageAsync(notificationId, page, writtenPages, traceParent, cancellationToken);
         }
     }
 
     private async Task AddPageAsync(
-        Guid notificationId, IReadOnlyList<NewDelivery> page, bool writtenBefore, string? traceParent, CancellationToken cancellationToken)
+        Guid notificationId, IReadOnlyList<NewDelivery> page, ResolutionPages writtenPages, string? traceParent, CancellationToken cancellationToken)
     {
         if (page.Count == 0)
         {
             return;
         }
 
-        var pendingIds = await deliveries.AddAsync(notificationId, page, writtenBefore, cancellationToken);
+        var pendingIds = await deliveries.AddAsync(notificationId, page, writtenPages, cancellationToken);
         metrics.Resolved(page.Count);
         foreach (var failed in page.Where(d => d.Status == DeliveryStatus.Failed))
         {

@@ -7,54 +7,98 @@ using Pushboard.Tests;
 namespace Pushboard.NotificationApi.Tests;
 
 // The resolver's page statement against the AppHost's Postgres: a page written again adds only what was not written
-// before, and counts nothing twice, whether its resolver knows (the resolution is redone after a crash) or not (another
-// resolver of the notification is still writing).
+// before and counts nothing twice, whether its resolver knows (the resolution is redone after a crash) or not (another
+// resolver of the notification wrote it, or is writing it at that moment).
 [Collection(NotificationApiCollection.Name)]
 public sealed class DeliveryPageTests(PushboardAppFixture fixture)
 {
+    private static readonly NewDelivery[] FirstTry =
+    [
+        new("page-a", null, "token-a", DeliveryStatus.Pending, null),
+        new("page-b", null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceInactive),
+    ];
+
+    private static readonly NewDelivery[] SecondTry = [.. FirstTry, new("page-c", null, "token-c", DeliveryStatus.Pending, null)];
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_page_written_again_adds_and_counts_only_its_new_deliveries(bool resolverKnows)
     {
-        // A notification stored as completed, so no replica resolves or sends it: only this test writes its rows.
-        var notificationId = Guid.CreateVersion7();
-        await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
-        await using (var notification = new NpgsqlCommand(
-            """
-            INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
-            VALUES (@notification, 'completed', now(), now(), now(), now(), 0, '{"all": true}', '{}')
-            """, connection))
-        {
-            notification.Parameters.AddWithValue("notification", notificationId);
-            await notification.ExecuteNonQueryAsync();
-        }
-
-        await using var db = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>()
-            .UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
+        var notificationId = await StoreEndedNotificationAsync();
+        await using var db = await OpenStoreContextAsync();
         var store = new DeliveryStore(db, TimeProvider.System);
-        NewDelivery[] firstTry =
-        [
-            new("page-a", null, "token-a", DeliveryStatus.Pending, null),
-            new("page-b", null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceInactive),
-        ];
 
-        var first = await store.AddAsync(notificationId, firstTry, writtenBefore: false, CancellationToken.None);
-        var again = await store.AddAsync(
-            notificationId, [.. firstTry, new("page-c", null, "token-c", DeliveryStatus.Pending, null)], writtenBefore: resolverKnows, CancellationToken.None);
+        var first = await store.AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        var pages = new ResolutionPages(writtenBefore: resolverKnows);
+        var again = await store.AddAsync(notificationId, SecondTry, pages, CancellationToken.None);
 
-        var written = await db.Deliveries.Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id)
-            .Select(d => new { d.Id, d.DeviceId }).ToListAsync();
+        var written = await WrittenAsync(db, notificationId);
         Assert.Equal(["page-a", "page-b", "page-c"], written.Select(d => d.DeviceId));
         Assert.Equal([written[0].Id], first);
         Assert.Equal([written[2].Id], again);
+        Assert.True(pages.MayExist);
+        Assert.Equal((3, 2, 1), await CountsAsync(notificationId));
+    }
 
+    [Fact]
+    public async Task A_page_another_resolver_is_writing_at_that_moment_is_waited_for_and_not_written_twice()
+    {
+        var notificationId = await StoreEndedNotificationAsync();
+        await using var db = await OpenStoreContextAsync();
+        var store = new DeliveryStore(db, TimeProvider.System);
+        await using var otherResolver = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var writing = await otherResolver.BeginTransactionAsync();
+        await using (var otherDb = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(otherResolver).Options))
+        {
+            await otherDb.Database.UseTransactionAsync(writing);
+            await new DeliveryStore(otherDb, TimeProvider.System)
+                .AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        }
+
+        var mine = store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        await Task.WhenAny(mine, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(mine.IsCompleted);
+        await writing.CommitAsync();
+        var added = await mine;
+
+        var written = await WrittenAsync(db, notificationId);
+        Assert.Equal(["page-a", "page-b", "page-c"], written.Select(d => d.DeviceId));
+        Assert.Equal([written[2].Id], added);
+        Assert.Equal((3, 2, 1), await CountsAsync(notificationId));
+    }
+
+    // A notification stored as completed, so that no replica resolves or sends it: only the test writes its rows.
+    private async Task<Guid> StoreEndedNotificationAsync()
+    {
+        var notificationId = Guid.CreateVersion7();
+        await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
+            VALUES (@notification, 'completed', now(), now(), now(), now(), 0, '{"all": true}', '{}')
+            """, connection);
+        insert.Parameters.AddWithValue("notification", notificationId);
+        await insert.ExecuteNonQueryAsync();
+        return notificationId;
+    }
+
+    private async Task<NotificationsDbContext> OpenStoreContextAsync() =>
+        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
+
+    private static Task<List<Delivery>> WrittenAsync(NotificationsDbContext db, Guid notificationId) =>
+        db.Deliveries.AsNoTracking().Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).ToListAsync();
+
+    // The notification's targeted, pending and failed counts.
+    private async Task<(int, int, int)> CountsAsync(Guid notificationId)
+    {
+        await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
         await using var counts = new NpgsqlCommand(
             "SELECT sum(targeted)::int, sum(pending)::int, sum(failed)::int FROM delivery_counts WHERE notification_id = @notification",
             connection);
         counts.Parameters.AddWithValue("notification", notificationId);
         await using var reader = await counts.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        Assert.Equal((3, 2, 1), (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)));
+        await reader.ReadAsync();
+        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
     }
 }
