@@ -42,8 +42,7 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
             await lease.ExecuteNonQueryAsync();
         }
 
-        await using var db = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>()
-            .UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
+        await using var db = await NotificationsDb.OpenAsync(fixture);
         var store = new DeliveryStore(db, TimeProvider.System);
         var myLease = Guid.CreateVersion7();
         var mine = store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], 10, myLease, TimeSpan.FromSeconds(30), CancellationToken.None);

@@ -26,7 +26,7 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
     public async Task A_page_written_again_adds_and_counts_only_its_new_deliveries(bool resolverKnows)
     {
         var notificationId = await StoreEndedNotificationAsync();
-        await using var db = await OpenStoreContextAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
         var store = new DeliveryStore(db, TimeProvider.System);
 
         var first = await store.AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
@@ -45,11 +45,11 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
     public async Task A_page_another_resolver_is_writing_at_that_moment_is_waited_for_and_not_written_twice()
     {
         var notificationId = await StoreEndedNotificationAsync();
-        await using var db = await OpenStoreContextAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
         var store = new DeliveryStore(db, TimeProvider.System);
         await using var otherResolver = await fixture.OpenDatabaseAsync("notificationsdb");
         await using var writing = await otherResolver.BeginTransactionAsync();
-        await using (var otherDb = new NotificationsDbContext(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(otherResolver).Options))
+        await using (var otherDb = NotificationsDb.On(otherResolver))
         {
             await otherDb.Database.UseTransactionAsync(writing);
             await new DeliveryStore(otherDb, TimeProvider.System)
@@ -82,9 +82,6 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         await insert.ExecuteNonQueryAsync();
         return notificationId;
     }
-
-    private async Task<NotificationsDbContext> OpenStoreContextAsync() =>
-        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
 
     private static Task<List<Delivery>> WrittenAsync(NotificationsDbContext db, Guid notificationId) =>
         db.Deliveries.AsNoTracking().Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).ToListAsync();

@@ -13,6 +13,10 @@ public class PushboardAppFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
 
+    // The sends one NotificationApi process has in flight with its defaults, Sending:Workers × Sending:Concurrency:
+    // what a process killed mid-send may send twice, and what a cancel may still see handed to FCM.
+    public const int InFlightWindow = 4 * 200;
+
     public string AdminApiKey { get; } = "test-admin-key-" + Guid.NewGuid().ToString("N");
     public string AppApiKey { get; } = "test-app-key-" + Guid.NewGuid().ToString("N");
     public string IdentitySecret { get; } = "test-identity-secret-" + Guid.NewGuid().ToString("N");

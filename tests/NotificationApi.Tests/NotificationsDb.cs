@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// NotificationApi's DbContext on the AppHost's notificationsdb, for DeliveryStore's statements tested on their own.
+internal static class NotificationsDb
+{
+    public static async Task<NotificationsDbContext> OpenAsync(PushboardAppFixture fixture) =>
+        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(await fixture.ConnectionStringOf("notificationsdb")).Options);
+
+    // On a connection of the test's own, e.g. to hold a statement's rows in an open transaction.
+    public static NotificationsDbContext On(NpgsqlConnection connection) =>
+        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(connection).Options);
+}
