@@ -92,7 +92,8 @@ public static class ApplicationServicesExtensions
                 // FCM's v1 API is HTTP/2 (negotiated by TLS); a plain-http endpoint (the emulator) is spoken to with
                 // HTTP/2 prior knowledge, so a broadcast multiplexes its sends over a few connections there too.
                 DefaultVersionPolicy = endpoint.Scheme == Uri.UriSchemeHttp ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
-                Timeout = fcm.Timeout,
+                // FcmClient's own deadline (Fcm:Timeout) starts before a send waits for its turn to write headers.
+                Timeout = Timeout.InfiniteTimeSpan,
             };
             return ActivatorUtilities.CreateInstance<FcmClient>(provider, http);
         });

@@ -1,31 +1,34 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace Pushboard.NotificationApi.Fcm;
 
 // FCM HTTP v1 `messages:send`.
-public sealed class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time)
+public sealed class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time, IOptions<FcmOptions> options)
 {
     // Parsed once: a relative path would make every request parse and combine its address again.
     private readonly Uri _sendUri = new(http.BaseAddress!, credential.SendPath);
 
     // SocketsHttpHandler rents a 32 KB array from the shared pool for each request's headers and holds it until the
-    // connection has written them. A work loop starts its 200 sends at once, more than the pool keeps of one size (32
-    // per core), so without a bound most of those arrays were allocated anew and then dropped: about half of the 35 KB a
-    // delivery allocated, and the garbage collections that came with them. This many sends at most are between their
-    // start and their headers written; writing headers takes microseconds, so it does not bound the sends in flight.
+    // connection has written them. The work loops start their sends (up to Workers × Concurrency) at once, more than the
+    // pool keeps of one size (32 per core), so without this bound most of those arrays were allocated and dropped. A
+    // send holds its place from before it has a connection until its headers are written: each send's deadline
+    // (Fcm:Timeout) counts that wait too, so a stalled connection cannot hold the other sends back for longer.
     private const int HeaderWriters = 32;
     private readonly SemaphoreSlim _headerWriters = new(HeaderWriters);
 
     // Exactly one of token and topic is given.
     public async Task<FcmOutcome> SendAsync(FcmMessage message, string? token, string? topic, CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(options.Value.Timeout, time);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
+            var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(sending.Token));
             var body = message.Body(token, topic);
-            await _headerWriters.WaitAsync(cancellationToken);
+            await _headerWriters.WaitAsync(sending.Token);
             // A request built by hand does not take the client's default version: without these it would be HTTP/1.1.
             // Disposing it disposes its content, which leaves the gate if the handler never asked for the body.
             using var request = new HttpRequestMessage(HttpMethod.Post, _sendUri)
@@ -35,15 +38,15 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
                 Content = new FcmRequestContent(body, _headerWriters),
             };
             request.Headers.Authorization = authorization;
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await http.SendAsync(request, sending.Token);
             // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer.
-            using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(sending.Token));
             return response.IsSuccessStatusCode
                 ? new FcmOutcome(FcmOutcomeKind.Sent, answer.RootElement.GetProperty("name").GetString(), null)
                 : Classify(response, answer.RootElement);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException
-            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }

@@ -5,7 +5,8 @@ namespace Pushboard.NotificationApi.Fcm;
 
 // The body of one send, made after its send entered FcmClient's gate of header writers. The handler asks for the body
 // once the request's headers are written: the send leaves the gate then, or when the content is disposed with its
-// request if the handler never asked (the connection failed). It leaves once.
+// request if the handler never asked (a refused connection, a timeout, a cancel). It leaves once, also when a retry on
+// another connection asks for the body again.
 public sealed class FcmRequestContent : HttpContent
 {
     private readonly byte[] _body;

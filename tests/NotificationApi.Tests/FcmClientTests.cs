@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,31 +9,57 @@ using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
 
-// FcmClient's own sending, outside a notification: the real OAuth2 path against the emulator's token endpoint.
+// FcmClient's own sending, outside a notification: the real OAuth2 path against the emulator's token endpoint, to an
+// FCM whose connections fail or never open. FcmClient lets 32 sends at a time wait for a connection and write headers.
 [Collection(NotificationApiCollection.Name)]
 public sealed class FcmClientTests(PushboardAppFixture fixture)
 {
+    private static readonly FcmMessage Message = new("""{"notification":{"title":"t"}}""");
+
     [Fact]
-    public async Task Sends_to_an_address_that_refuses_connections_each_end_retryable_however_many_there_are()
+    public async Task Sends_whose_connection_is_refused_each_end_retryable_however_many_there_are()
+    {
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), (_, _) => ValueTask.FromException<Stream>(new SocketException((int)SocketError.ConnectionRefused)));
+
+        // A send that never reached a connection must give its place back, or the 33rd would wait forever.
+        for (var i = 0; i < 100; i++)
+        {
+            var outcome = await fcm.SendAsync(Message, $"token-{i}", null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal((FcmOutcomeKind.Retryable, "UNAVAILABLE"), (outcome.Kind, outcome.ErrorCode));
+        }
+    }
+
+    [Fact]
+    public async Task When_connections_never_open_every_send_ends_retryable_within_its_own_timeout_not_after_the_sends_before_it()
+    {
+        var timeout = TimeSpan.FromSeconds(2);
+        var fcm = await ClientAsync(timeout, async (_, cancellationToken) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            throw new UnreachableException();
+        });
+
+        // 128 sends are four turns of 32: had each waited for a place before its timeout started, the last would end
+        // after four timeouts.
+        var started = Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 128).Select(i => fcm.SendAsync(Message, $"token-{i}", null, CancellationToken.None)));
+
+        Assert.All(outcomes, outcome => Assert.Equal((FcmOutcomeKind.Retryable, "UNAVAILABLE"), (outcome.Kind, outcome.ErrorCode)));
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, timeout * 3);
+    }
+
+    private async Task<FcmClient> ClientAsync(TimeSpan timeout, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
     {
         var serviceAccount = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account");
-        var credential = new FcmCredential(Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default) }));
-        using var http = new HttpClient(new SocketsHttpHandler())
+        var options = Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default), Timeout = timeout });
+        var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = connect, EnableMultipleHttp2Connections = true })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"),
+            BaseAddress = new Uri("http://fcm.invalid"),
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = Timeout.InfiniteTimeSpan,
         };
-        var fcm = new FcmClient(http, credential, TimeProvider.System);
-        var message = new FcmMessage("""{"notification":{"title":"t"}}""");
-
-        // More than the sends FcmClient lets write their headers at once: a send whose connection failed before its
-        // body was asked for must leave that gate, or the sends after it would wait forever.
-        for (var i = 0; i < 100; i++)
-        {
-            var outcome = await fcm.SendAsync(message, $"token-{i}", null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal((FcmOutcomeKind.Retryable, "UNAVAILABLE"), (outcome.Kind, outcome.ErrorCode));
-        }
+        return new FcmClient(http, new FcmCredential(options), TimeProvider.System, options);
     }
 }
