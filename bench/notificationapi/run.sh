@@ -231,6 +231,8 @@ segments() {
   send_and_measure "ios ko >=3.10" '{"segment":'"$compound_segment"'}'
 }
 
+# What the process holds before its first send (code, runtime, idle heap): the floor under the peak below.
+echo "NotificationApi RSS before sending: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$api_pid/status")"
 case $scenario in
   segment) segments ;;
   localtime) local_time ;;
