@@ -71,6 +71,27 @@ public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifeti
 
     protected static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
+    // Opens a fluent-select and chooses an option. A page is prerendered and then made interactive: a list opened before
+    // that closes when the component renders again, so the list is opened again until the option can be clicked
+    // (seen in CI: the option stayed hidden for 30 s).
+    protected async Task ChooseAsync(string select, string value)
+    {
+        var option = Page.Locator($"{select} fluent-option[value='{value}']");
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            await Page.Locator(select).ClickAsync();
+            try
+            {
+                await option.ClickAsync(new() { Timeout = 2000 });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
     protected Task Screenshot(string name) => Screenshot(Page, name);
 
     protected Task Screenshot(IPage page, string name) =>

@@ -65,8 +65,7 @@ public sealed class TargetingTests(BrowserFixture fixture) : BrowserTest(fixture
 
         await SignInAsync();
         await Page.GotoAsync("/notifications");
-        await Page.Locator("fluent-select#target-kind").ClickAsync();
-        await Page.Locator("fluent-select#target-kind fluent-option[value='segment']").ClickAsync();
+        await ChooseAsync("fluent-select#target-kind", "segment");
         var estimate = Page.Locator(".estimate");
         await Assertions.Expect(estimate).ToContainTextAsync("Add a condition");
 
