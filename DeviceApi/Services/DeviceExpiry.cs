@@ -5,8 +5,9 @@ using Pushboard.DeviceApi.Model;
 
 namespace Pushboard.DeviceApi.Services;
 
-// Marks active devices not seen for 270 days invalid (`expired`); they keep their token for inspection until they are
-// deleted, Retention:ExpiredDevices later.
+// Marks active devices not seen for 270 days invalid (`expired`), and deletes every invalid device (expired, or dead or
+// reassigned before) Retention:ExpiredDevices after those 270 days: an invalid device keeps its token for inspection
+// until then, and an app that is never opened again leaves no row for good.
 public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider, IOptions<RetentionOptions> retention, DeviceMetrics metrics)
 {
     // Counted in the day's rollup in the same transaction.
@@ -33,9 +34,9 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
         return db.DeviceDays.Where(day => day.Day < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
-    // Deletes the devices that expired more than Retention:ExpiredDevices ago, a batch per statement; returns how many.
-    // Counted from lastSeenAt (a device expires 270 days after it), which only the app's own calls move: a merge patch
-    // by a back end moves updatedAt and must not keep an expired device for another 90 days.
+    // Deletes the invalid devices not seen for 270 days plus Retention:ExpiredDevices, a batch per statement; returns how
+    // many. Counted from lastSeenAt, which only the app's own calls move: a merge patch by a back end moves updatedAt and
+    // must not keep an invalid device for another 90 days.
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         var settings = retention.Value;
@@ -45,7 +46,7 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
         do
         {
             var ids = db.Devices
-                .Where(device => device.Status == DeviceStatuses.Invalid && device.InvalidReason == InvalidReasons.Expired && device.LastSeenAt < cutoff)
+                .Where(device => device.Status == DeviceStatuses.Invalid && device.LastSeenAt < cutoff)
                 .Select(device => device.DeviceId)
                 .Take(settings.DeleteBatchSize);
             batch = await db.Devices.Where(device => ids.Contains(device.DeviceId)).ExecuteDeleteAsync(cancellationToken);

@@ -35,6 +35,6 @@ public sealed partial class DeviceExpiryService(
     [LoggerMessage(LogLevel.Information, "Marked {Count} devices not seen for {Days} days invalid (expired)")]
     private partial void LogExpired(int count, double days);
 
-    [LoggerMessage(LogLevel.Information, "Deleted {Count} devices that expired longer ago than Retention:ExpiredDevices")]
+    [LoggerMessage(LogLevel.Information, "Deleted {Count} invalid devices not seen for 270 days plus Retention:ExpiredDevices")]
     private partial void LogDeleted(int count);
 }

@@ -4,7 +4,7 @@ public sealed class RetentionOptions
 {
     public const string Section = "Retention";
 
-    // How long an expired device (270 days unseen) is kept before it is deleted.
+    // How long an invalid device is kept after it could have expired (270 days unseen) before it is deleted.
     public TimeSpan ExpiredDevices { get; set; } = TimeSpan.FromDays(90);
 
     // How long the daily rollup rows of registrations, token refreshes and invalidations (GET /api/devices/stats) are kept.

@@ -39,24 +39,29 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
     }
 
     [Fact]
-    public async Task Expired_devices_are_deleted_90_days_after_they_expired_even_if_patched_since_and_no_other_device_is()
+    public async Task Invalid_devices_are_deleted_90_days_after_they_could_expire_even_if_patched_since_and_no_other_device_is()
     {
         var now = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
         var clock = new FakeTimeProvider(now);
-        var (longExpired, recentlyExpired, longUnregistered) = (TestData.NewId("longexp"), TestData.NewId("newexp"), TestData.NewId("longunreg"));
+        var (longExpired, recentlyExpired, longUnregistered, recentlyUnregistered, longActive) =
+            (TestData.NewId("longexp"), TestData.NewId("newexp"), TestData.NewId("longunreg"), TestData.NewId("newunreg"), TestData.NewId("longact"));
         await using var dataSource = await fixture.DevicesDbAsync();
         // Expired 270 days after it was last seen; the long-expired one had its tags patched yesterday (updatedAt).
         await SeedAsync(dataSource, longExpired, "invalid", now.AddDays(-270 - 91), "expired", updatedAt: now.AddDays(-1));
         await SeedAsync(dataSource, recentlyExpired, "invalid", now.AddDays(-270 - 89), "expired");
+        // Uninstalled apps: FCM declared their tokens dead, and the apps never called again.
         await SeedAsync(dataSource, longUnregistered, "invalid", now.AddDays(-400));
+        await SeedAsync(dataSource, recentlyUnregistered, "invalid", now.AddDays(-270 - 89));
+        // Not expired yet (the expiry runs first): an active device is never deleted.
+        await SeedAsync(dataSource, longActive, "active", now.AddDays(-400));
 
         await using var db = new DevicesDbContext(new DbContextOptionsBuilder<DevicesDbContext>().UseNpgsql(dataSource).Options);
         var deleted = await Expiry(db, clock).DeleteExpiredAsync(CancellationToken.None);
 
-        Assert.True(deleted >= 1);
-        var left = await db.Devices.AsNoTracking().Where(d => d.DeviceId == longExpired || d.DeviceId == recentlyExpired || d.DeviceId == longUnregistered)
-            .Select(d => d.DeviceId).ToListAsync();
-        Assert.Equal(new[] { recentlyExpired, longUnregistered }.Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
+        Assert.True(deleted >= 2);
+        string[] seeded = [longExpired, recentlyExpired, longUnregistered, recentlyUnregistered, longActive];
+        var left = await db.Devices.AsNoTracking().Where(d => seeded.Contains(d.DeviceId)).Select(d => d.DeviceId).ToListAsync();
+        Assert.Equal(new[] { recentlyExpired, recentlyUnregistered, longActive }.Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
     }
 
     private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock) =>
