@@ -38,7 +38,7 @@ public sealed class HealthProbe(IHttpClientFactory clients)
             var failing = report?.Entries?.Where(e => e.Value.Status != "Healthy").Select(e => $"{e.Key}: {e.Value.Description}").FirstOrDefault();
             return (new PartHealth(clientName, response.IsSuccessStatusCode, report?.Status ?? "Unhealthy", failing, elapsed), report);
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        catch (Exception exception) when (ApiFailure.IsUnanswered(exception) || exception is OperationCanceledException or System.Text.Json.JsonException)
         {
             return (new PartHealth(clientName, false, "Down", exception.Message, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null);
         }

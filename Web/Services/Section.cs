@@ -13,7 +13,7 @@ public sealed record Section<T>(T? Value, string? Problem) where T : class
         {
             return new Section<T>(await load(cancellationToken), null);
         }
-        catch (Exception exception) when (exception is ApiException or HttpRequestException or System.Text.Json.JsonException
+        catch (Exception exception) when (ApiFailure.IsAny(exception) || exception is System.Text.Json.JsonException
             || (exception is OperationCanceledException && !stopping.IsCancellationRequested))
         {
             return new Section<T>(null, exception is OperationCanceledException ? $"{what} did not answer in time." : $"{what} is unavailable: {exception.Message}");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Polly.Timeout;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
 
@@ -61,6 +62,19 @@ public sealed class ComposeTests : ConsoleContext
         page.Find("form.compose").Submit();
 
         Assert.Contains("4096 bytes", page.Find(".field-error[data-field='payload']").TextContent);
+    }
+
+    [Fact]
+    public void A_send_the_clients_resilience_pipeline_gave_up_on_is_shown_as_unanswered()
+    {
+        _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
+        var page = Render<Notifications>();
+
+        page.Find("#target").Change("device-1");
+        page.Find("#title").Change("hello");
+        page.Find("form.compose").Submit();
+
+        Assert.Contains("NotificationApi is unreachable: The operation didn't complete", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]

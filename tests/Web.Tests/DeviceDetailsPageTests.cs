@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Pushboard.Web.Components.Pages;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
@@ -8,11 +10,12 @@ namespace Pushboard.Web.Tests;
 public sealed class DeviceDetailsPageTests : ConsoleContext
 {
     private readonly FakeDeviceApi _api = new();
+    private readonly FakeNotificationApi _notifications = new();
 
     public DeviceDetailsPageTests()
     {
         Services.AddSingleton<IDeviceApiClient>(_api);
-        Services.AddSingleton<INotificationApiClient>(new FakeNotificationApi());
+        Services.AddSingleton<INotificationApiClient>(_notifications);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -38,6 +41,29 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
 
         Assert.Equal("Asia/Seoul", page.Find(".facts .time-zone").TextContent);
         Assert.Equal(["beta: yes", "plan: pro"], page.FindAll(".facts .tag").Select(tag => tag.TextContent));
+    }
+
+    public static TheoryData<Exception> Unanswered => new()
+    {
+        new HttpRequestException("Connection refused"),
+        new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:10'."),
+        new BrokenCircuitException("The circuit is now open and is not allowing calls."),
+    };
+
+    // Before, the page said "No deliveries yet." for a device with hundreds of them, and a timeout of the clients'
+    // resilience pipeline ended the page's circuit.
+    [Theory]
+    [MemberData(nameof(Unanswered))]
+    public void When_NotificationApi_does_not_answer_the_page_says_so_instead_of_showing_no_deliveries(Exception failure)
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
+        _notifications.DeviceDeliveriesFailure = failure;
+
+        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+
+        Assert.Contains("Could not load the recent deliveries: " + failure.Message, page.Find("[role=alert]").TextContent);
+        Assert.DoesNotContain("No deliveries yet.", page.Markup);
+        Assert.Equal("d-1", page.Find("h1").TextContent);
     }
 
     [Fact]

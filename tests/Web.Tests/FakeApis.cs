@@ -91,8 +91,11 @@ public sealed class FakeNotificationApi : INotificationApiClient
     public Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult(new Page<Delivery>([], null));
 
+    // What DeviceDeliveriesAsync throws instead of answering, when set.
+    public Exception? DeviceDeliveriesFailure { get; set; }
+
     public Task<Page<Delivery>> DeviceDeliveriesAsync(string deviceId, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Delivery>([], null));
+        DeviceDeliveriesFailure is null ? Task.FromResult(new Page<Delivery>([], null)) : Task.FromException<Page<Delivery>>(DeviceDeliveriesFailure);
 
     public Func<string, DeliveryStats> Stats { get; set; } = window => Empty(window);
 
