@@ -16,7 +16,8 @@ public sealed class DeviceDirectory(HttpClient http)
     private const int QueryEnvelopeBytes = 16;
     private const int QueryBytesPerId = 3;
 
-    // A page of every active device, of a user's, or (segment) of those a segment matches.
+    // A page of every active device, of a user's, or (segment) of those a segment matches; a segment whose query could
+    // exceed DeviceApi's body limit is asked for in parts (SegmentParts).
     public async Task<DevicePage> ActiveDevicesAsync(string? userId, JsonElement? segment, string? after, CancellationToken cancellationToken)
     {
         if (segment is not null)
@@ -51,13 +52,16 @@ public sealed class DeviceDirectory(HttpClient http)
     {
         // Serialized first, so that the body goes with a Content-Length: sent chunked, a 65,523-byte query was refused as
         // over DeviceApi's 65,536-byte limit (seen in SendingOnceTests).
-        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(query, JsonSerializerOptions.Web));
+        using var body = new ByteArrayContent(QueryBody(query));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync("/api/devices/query", body, cancellationToken);
         EnsureSuccess(response, call);
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
             ?? throw new InvalidOperationException($"DeviceApi answered {call} with nothing.");
     }
+
+    // A query's body as it is sent.
+    public static byte[] QueryBody(object query) => JsonSerializer.SerializeToUtf8Bytes(query, JsonSerializerOptions.Web);
 
     // Splits ids into FindAsync calls whose bodies stay within DeviceApi's body limit and id count.
     public static IEnumerable<List<string>> QueryChunks(IEnumerable<string> deviceIds)

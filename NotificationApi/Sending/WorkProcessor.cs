@@ -140,25 +140,29 @@ public sealed partial class WorkProcessor(
             : new NewDelivery(id, null, null, DeliveryStatus.Failed, DeliveryErrors.DeviceNotFound))];
     }
 
-    // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight.
-    // A canceled notification stops resolving at the next page.
+    // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight. A segment
+    // too large for one DeviceApi query is walked part after part (SegmentParts). A canceled notification stops
+    // resolving at the next page.
     private async Task ResolveActiveDevicesAsync(
         Guid notificationId, NotificationTarget target, LocalMoments? moments, ResolutionPages writtenPages, string? traceParent,
         CancellationToken cancellationToken)
     {
-        Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, target.Segment, null, cancellationToken);
-        while (nextPage is not null)
+        foreach (var segment in SegmentParts.Of(target.Segment))
         {
-            var devicePage = await nextPage;
-            if (await deliveries.IsCanceledAsync(notificationId, cancellationToken))
+            Task<DevicePage>? nextPage = devices.ActiveDevicesAsync(target.UserId, segment, null, cancellationToken);
+            while (nextPage is not null)
             {
-                return;
-            }
+                var devicePage = await nextPage;
+                if (await deliveries.IsCanceledAsync(notificationId, cancellationToken))
+                {
+                    return;
+                }
 
-            nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, target.Segment, cursor, cancellationToken) : null;
-            var page = devicePage.Items.Where(d => d.FcmToken is not null)
-                .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
-            await AddPageAsync(notificationId, page, writtenPages, traceParent, cancellationToken);
+                nextPage = devicePage.Next is { } cursor ? devices.ActiveDevicesAsync(target.UserId, segment, cursor, cancellationToken) : null;
+                var page = devicePage.Items.Where(d => d.FcmToken is not null)
+                    .Select(d => new NewDelivery(d.DeviceId, null, d.FcmToken, DeliveryStatus.Pending, null, moments?.For(d.TimeZone))).ToList();
+                await AddPageAsync(notificationId, page, writtenPages, traceParent, cancellationToken);
+            }
         }
     }
 
