@@ -21,6 +21,8 @@ public interface IDeviceApiClient
 
 public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
 {
+    private const string StatsDeviceId = "stats";
+
     public async Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default)
     {
         var query = new List<string> { $"limit={limit}" };
@@ -41,8 +43,15 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
         return await ApiResponses.ReadAsync<Page<Device>>(response, cancellationToken);
     }
 
+    // GET /api/devices/stats answers the device stats, so the device `stats` is read with the device query.
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
+        if (deviceId == StatsDeviceId)
+        {
+            using var found = await http.PostAsJsonAsync("/api/devices/query", new { deviceIds = new[] { deviceId } }, cancellationToken);
+            return (await ApiResponses.ReadAsync<Page<Device>>(found, cancellationToken)).Items.SingleOrDefault();
+        }
+
         using var response = await http.GetAsync($"/api/devices/{Uri.EscapeDataString(deviceId)}", cancellationToken);
         return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : await ApiResponses.ReadAsync<Device>(response, cancellationToken);
     }

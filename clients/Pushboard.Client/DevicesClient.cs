@@ -13,6 +13,9 @@ public sealed class DevicesClient(HttpClient http)
 {
     private const string Devices = "/api/devices";
 
+    // The device id that GET /api/devices/{deviceId} cannot read: that path is the device stats.
+    private const string StatsDeviceId = "stats";
+
     /// <summary><c>PUT /api/devices/{deviceId}</c>: registers a device, or replaces every field of an existing one.</summary>
     public async Task<DeviceRegistrationResult> RegisterAsync(
         string deviceId, DeviceRegistration registration, CancellationToken cancellationToken = default)
@@ -35,9 +38,21 @@ public sealed class DevicesClient(HttpClient http)
         return (await PushboardCalls.SendAsync<Device>(http, request, "pushboard refresh token", cancellationToken)).Value;
     }
 
-    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none.</summary>
-    public Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default) =>
-        PushboardCalls.GetOrDefaultAsync<Device>(http, DeviceUri(deviceId), "pushboard get device", cancellationToken);
+    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none. The device <c>stats</c> is read
+    /// with <c>POST /api/devices/query</c>, as <c>GET /api/devices/stats</c> answers the device stats.</summary>
+    public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        if (deviceId != StatsDeviceId)
+        {
+            return await PushboardCalls.GetOrDefaultAsync<Device>(http, DeviceUri(deviceId), "pushboard get device", cancellationToken);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Devices + "/query")
+        {
+            Content = JsonContent.Create(new { deviceIds = new[] { deviceId } }, options: PushboardJson.Options),
+        };
+        return (await PushboardCalls.SendAsync<PushboardPage<Device>>(http, request, "pushboard get device", cancellationToken)).Value.Items.SingleOrDefault();
+    }
 
     /// <summary><c>GET /api/devices</c>: one page of devices in <c>deviceId</c> order.</summary>
     /// <param name="query">Filters; null for every device.</param>

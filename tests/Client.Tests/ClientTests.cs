@@ -46,6 +46,21 @@ public sealed class ClientTests(ClientFixture fixture) : IDisposable
         Assert.Null(await devices.GetAsync(deviceId));
     }
 
+    // GET /api/devices/stats is the device stats (README): before, reading the device `stats` returned the stats as a
+    // device with no id, platform or tags.
+    [Fact]
+    public async Task The_device_named_stats_is_read_as_a_device()
+    {
+        var devices = Client.Devices;
+        await devices.RegisterAsync("stats", new DeviceRegistration(Unique("token"), "ios", null, "3.1.0", null, null, null));
+
+        var read = await devices.GetAsync("stats");
+        await devices.DeleteAsync("stats");
+
+        Assert.Equal(("stats", "ios", "3.1.0"), (read!.DeviceId, read.Platform, read.AppVersion));
+        Assert.Null(await devices.GetAsync("stats"));
+    }
+
     [Fact]
     public async Task Listing_walks_every_page_of_next_cursors()
     {
