@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pushboard.Contracts;
 using Pushboard.Contracts.Segments;
 using Pushboard.NotificationApi.Fcm;
@@ -56,6 +57,15 @@ public static class NotificationValidation
         if (request.TtlSeconds is < 0 or > NotificationRules.MaxTtlSeconds)
         {
             Add("ttlSeconds", NotificationRules.TtlRange);
+        }
+
+        // The platform sections are FCM's and pass through as given, but their headers are read here (apns-expiration).
+        foreach (var (name, section) in new[] { ("apns", request.Apns), ("webpush", request.Webpush) })
+        {
+            if (section?["headers"] is { } headers && headers is not JsonObject)
+            {
+                Add($"{name}.headers", $"{name}.headers must be an object of header names and string values.");
+            }
         }
 
         if (request.CollapseKey is { Length: 0 or > NotificationRules.MaxCollapseKeyLength })

@@ -48,6 +48,8 @@ public sealed partial class NotificationScheduler(
 
                 await store.DoneAsync(work, cancellationToken);
                 await deliveries.StartSendingWhenAllDueAsync(work.NotificationId, cancellationToken);
+                // The last moment's sends may all have ended before the notification was sending: none of them completed it.
+                await deliveries.CompleteIfDoneAsync(work.NotificationId, cancellationToken);
                 LogQueued(work.Kind, work.NotificationId);
             }
         }

@@ -9,7 +9,9 @@ namespace Pushboard.NotificationApi.Sending;
 // Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
 // lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again; so is a
 // localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless:
-// deliveries are unique per device and only pending ones are sent.
+// deliveries are unique per device and only pending ones are sent. A resolved one with nothing left to send is ended
+// here: a localTime notification whose scheduler stopped between its last moment and its move to sending, or whose
+// last sends ended before that move.
 public sealed partial class StalledNotificationSweeper(
     IServiceScopeFactory scopes,
     WorkQueue queue,
@@ -28,7 +30,8 @@ public sealed partial class StalledNotificationSweeper(
         var stalled = await db.Notifications.AsNoTracking()
             .Where(n => (n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending
                     || (n.Status == NotificationStatus.Scheduled && n.LocalTime != null && n.ResolvedAt == null
-                        && !db.ScheduledWork.Any(w => w.NotificationId == n.Id && w.Kind == ScheduledWorkKind.Resolve)))
+                        && !db.ScheduledWork.Any(w => w.NotificationId == n.Id && w.Kind == ScheduledWorkKind.Resolve))
+                    || (n.Status == NotificationStatus.Scheduled && n.ResolvedAt != null && !db.ScheduledWork.Any(w => w.NotificationId == n.Id)))
                 && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
             .Select(n => new { n.Id, n.ResolvedAt })
@@ -40,9 +43,17 @@ public sealed partial class StalledNotificationSweeper(
             {
                 await queue.EnqueueResolveAsync(notification.Id, null, cancellationToken);
             }
-            else if (await deliveries.PendingRangeAsync(notification.Id, afterId: 0, cancellationToken) is (var first, var last))
+            else
             {
-                await queue.EnqueueSendAsync(notification.Id, first, last, null, cancellationToken);
+                await deliveries.StartSendingWhenAllDueAsync(notification.Id, cancellationToken);
+                if (await deliveries.PendingRangeAsync(notification.Id, afterId: 0, cancellationToken) is (var first, var last))
+                {
+                    await queue.EnqueueSendAsync(notification.Id, first, last, null, cancellationToken);
+                }
+                else
+                {
+                    await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
+                }
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)

@@ -5,8 +5,10 @@ using Pushboard.NotificationApi.Model;
 namespace Pushboard.NotificationApi.Services;
 
 // Cancels a notification. The status is written first: every sender checks it before handing a chunk to FCM, so after
-// the answer no more of it is handed. Then its scheduled work goes, and its pending deliveries that no sender holds
-// become canceled; a sender that sees the cancel cancels the rest of its page itself.
+// the answer no more of it is handed. Then its pending deliveries that no sender holds become canceled (a sender that
+// sees the cancel cancels the rest of its page itself), and only then its scheduled work goes: cut short, by a stop
+// or a crash, the rest is canceled by the send items its scheduled moments still queue. Neither waits on the caller,
+// whose leaving would otherwise cut it short too.
 public sealed class NotificationCancellation(NotificationsDbContext db, DeliveryStore deliveries, NotificationQueries queries, TimeProvider time)
 {
     public async Task<CancelResult> CancelAsync(Guid notificationId, CancellationToken cancellationToken)
@@ -30,8 +32,8 @@ public sealed class NotificationCancellation(NotificationsDbContext db, Delivery
             return new CancelResult.Ended(notification.Status);
         }
 
-        await db.ScheduledWork.Where(w => w.NotificationId == notificationId).ExecuteDeleteAsync(cancellationToken);
-        await deliveries.CancelAllPendingAsync(notificationId, leaseId: null, 0, long.MaxValue, cancellationToken);
+        await deliveries.CancelAllPendingAsync(notificationId, leaseId: null, 0, long.MaxValue, CancellationToken.None);
+        await db.ScheduledWork.Where(w => w.NotificationId == notificationId).ExecuteDeleteAsync(CancellationToken.None);
         return new CancelResult.Canceled(await queries.ToResponseAsync(notification, cancellationToken));
     }
 }

@@ -91,6 +91,10 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     [InlineData("""{"target":{"topic":"bad topic!"},"data":{"a":"b"}}""", "target.topic")]
     [InlineData("""{"target":{"deviceIds":["a","a"]},"data":{"a":"b"}}""", "target.deviceIds")]
     [InlineData("""{"target":{"deviceIds":["has space"]},"data":{"a":"b"}}""", "target.deviceIds")]
+    // Before, a ttlSeconds with apns headers that are not an object was a 500.
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":60,"apns":{"headers":"x"}}""", "apns.headers")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"apns":{"headers":[]}}""", "apns.headers")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"webpush":{"headers":1}}""", "webpush.headers")]
     public async Task Bad_requests_are_400_problem_details_naming_the_field(string body, string field)
     {
         using var response = await _pushboard.Notifications.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
