@@ -222,7 +222,8 @@ public sealed partial class WorkProcessor(
         return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
     }
 
-    // Returns false when the notification was canceled before the whole page was handed to FCM.
+    // Returns false when the pass ends before the whole page was handed to FCM: the notification was canceled, or another
+    // sender took the page over while its local-time devices were read again.
     private async Task<bool> SendPageAsync(Notification notification, Guid leaseId, List<PendingDelivery> leased, CancellationToken cancellationToken)
     {
         List<PendingDelivery> page;
@@ -237,6 +238,15 @@ public sealed partial class WorkProcessor(
         }
 
         long[] ids = [.. page.Select(d => d.Id)];
+        // Reading the devices again takes as long as DeviceApi does, with no lease keeper running yet: the lease is renewed
+        // before the first chunk, and a page another sender took over meanwhile is left to it.
+        if (!ReferenceEquals(page, leased) && ids.Length > 0
+            && !await deliveries.RenewLeaseAsync(leaseId, ids, options.Value.LeaseDuration, cancellationToken))
+        {
+            await deliveries.ReleaseLeaseAsync(leaseId, ids, CancellationToken.None);
+            return false;
+        }
+
         using var lost = new CancellationTokenSource();
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost.Token);
         using var holding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
