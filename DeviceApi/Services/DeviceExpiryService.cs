@@ -4,7 +4,7 @@ using Pushboard.ServiceDefaults;
 
 namespace Pushboard.DeviceApi.Services;
 
-// Runs DeviceExpiry (expire, then delete what expired long ago and the old daily rollups) every DeviceExpiry:Interval.
+// Runs DeviceExpiry (expire, then delete the invalid devices unseen for long and the old daily rollups) every DeviceExpiry:Interval.
 public sealed partial class DeviceExpiryService(
     IServiceScopeFactory scopes,
     TimeProvider timeProvider,

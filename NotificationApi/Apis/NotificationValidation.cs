@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Pushboard.Contracts;
 using Pushboard.Contracts.Segments;
 using Pushboard.NotificationApi.Fcm;
+using Pushboard.NotificationApi.Infrastructure;
 
 namespace Pushboard.NotificationApi.Apis;
 
@@ -64,7 +65,7 @@ public static class NotificationValidation
         {
             if (section?["headers"] is { } headers && headers is not JsonObject)
             {
-                Add($"{name}.headers", $"{name}.headers must be an object of header names and string values.");
+                Add($"{name}.headers", $"{name}.headers must be an object of headers.");
             }
         }
 
@@ -146,9 +147,9 @@ public static class NotificationValidation
             add("target.topic", NotificationRules.TopicShape);
         }
 
-        if (target.Segment is { } segment)
+        if (target.Segment is { } segment && SegmentRules.Read(segment, "target.segment", add) is not null && !SegmentParts.CanFit(segment))
         {
-            SegmentRules.Read(segment, "target.segment", add);
+            add("target.segment", $"segment's conditions besides userIds must fit one DeviceApi query ({BodyLimits.DeviceApi / 1024} KiB) with one user id.");
         }
 
         if (target.All is false)

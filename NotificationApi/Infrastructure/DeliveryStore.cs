@@ -237,6 +237,18 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         return takenOver.Single() == 0;
     }
 
+    // Extends a lease over all of deliveryIds; false when any of them is no longer pending under it (taken over, or
+    // ended by another sender since).
+    public async Task<bool> RenewWholeLeaseAsync(Guid leaseId, long[] deliveryIds, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync(
+            "UPDATE deliveries SET lease_expires_at = now() + @duration WHERE id = ANY(@ids) AND lease_id = @lease AND status = 'pending'",
+            [
+                new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveryIds },
+                new NpgsqlParameter("lease", leaseId),
+                new NpgsqlParameter("duration", leaseDuration),
+            ],
+            cancellationToken) == deliveryIds.Length;
+
     // Lets go of what a sender leased and did not send (it is stopping, or its lease was lost).
     public Task ReleaseLeaseAsync(Guid leaseId, long[] deliveryIds, CancellationToken cancellationToken) =>
         db.Deliveries

@@ -16,8 +16,7 @@ public sealed class DeviceDirectory(HttpClient http)
     private const int QueryEnvelopeBytes = 16;
     private const int QueryBytesPerId = 3;
 
-    // A page of every active device, of a user's, or (segment) of those a segment matches; a segment whose query could
-    // exceed DeviceApi's body limit is asked for in parts (SegmentParts).
+    // A page of every active device, of a user's, or (segment) of those a segment matches.
     public async Task<DevicePage> ActiveDevicesAsync(string? userId, JsonElement? segment, string? after, CancellationToken cancellationToken)
     {
         if (segment is not null)

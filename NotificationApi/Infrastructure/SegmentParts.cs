@@ -6,9 +6,9 @@ namespace Pushboard.NotificationApi.Infrastructure;
 
 // A segment cut into parts whose device queries each fit DeviceApi's body limit (API.md: a service calling another
 // splits its request). A segment may list 1,000 user ids of 256 characters, far more than the 64 KiB DeviceApi reads.
-// Only a list of values that a device matches at most one of is cut (userIds, one tag's values), in halves, the longest
-// first, until each part fits: the parts' devices are disjoint and together are the segment's. A part that cannot be
-// cut further is sent as it is, and DeviceApi's 413 ends the resolution with its reason.
+// Only its user ids are cut, distinct and in halves until each part fits: a device has one user, so the parts' devices
+// are disjoint and together are the segment's, in at most as many parts as there are user ids. The other conditions go
+// whole into every part; a segment whose other conditions alone do not fit is refused when it is sent (CanFit).
 public static class SegmentParts
 {
     // Room for the page cursor of a later page in each query.
@@ -29,39 +29,48 @@ public static class SegmentParts
             yield break;
         }
 
-        var parts = new Stack<JsonObject>();
-        parts.Push(JsonNode.Parse(whole.GetRawText())!.AsObject());
+        var first = JsonNode.Parse(whole.GetRawText())!.AsObject();
+        if (first["userIds"] is JsonArray userIds)
+        {
+            first = With(first, userIds.Select(id => id!.GetValue<string>()).Distinct(StringComparer.Ordinal));
+        }
+
+        var parts = new Stack<JsonObject>([first]);
         while (parts.TryPop(out var part))
         {
             var element = JsonSerializer.SerializeToElement(part);
-            if (Fits(element) || LongestList(part) is not { } list)
+            if (Fits(element) || part["userIds"] is not JsonArray { Count: > 1 } ids)
             {
                 yield return element;
                 continue;
             }
 
-            var half = list.Count / 2;
-            parts.Push(With(part, list, list.Skip(half)));
-            parts.Push(With(part, list, list.Take(half)));
+            var values = ids.Select(id => id!.GetValue<string>()).ToList();
+            parts.Push(With(part, values.Skip(values.Count / 2)));
+            parts.Push(With(part, values.Take(values.Count / 2)));
         }
+    }
+
+    // Whether every part can fit: the segment with only its longest user id (if it has any) does.
+    public static bool CanFit(JsonElement segment)
+    {
+        var single = JsonNode.Parse(segment.GetRawText())!.AsObject();
+        if (single["userIds"] is JsonArray { Count: > 1 } userIds)
+        {
+            single = With(single, [userIds.Select(id => id!.GetValue<string>()).MaxBy(id => JsonSerializer.Serialize(id).Length)!]);
+        }
+
+        return Fits(JsonSerializer.SerializeToElement(single));
     }
 
     private static bool Fits(JsonElement segment) =>
         DeviceDirectory.QueryBody(new SegmentQuery(segment, null, DeviceDirectory.PageSize)).Length + CursorBytes <= BodyLimits.DeviceApi;
 
-    // Of userIds and the tags given as lists, the longest written out that has two values or more.
-    private static JsonArray? LongestList(JsonObject part)
-    {
-        IEnumerable<JsonArray?> lists = [part["userIds"] as JsonArray, .. (part["tags"] as JsonObject)?.Select(tag => tag.Value as JsonArray) ?? []];
-        return lists.OfType<JsonArray>().Where(list => list.Count > 1).MaxBy(list => list.ToJsonString().Length);
-    }
-
-    // A copy of the part in which the list (userIds, or a tag's values) has the given values.
-    private static JsonObject With(JsonObject part, JsonArray list, IEnumerable<JsonNode?> values)
+    // A copy of the part with the given user ids.
+    private static JsonObject With(JsonObject part, IEnumerable<string> userIds)
     {
         var copy = part.DeepClone().AsObject();
-        var owner = ReferenceEquals(list.Parent, part) ? copy : copy["tags"]!.AsObject();
-        owner[list.GetPropertyName()] = new JsonArray([.. values.Select(value => value?.DeepClone())]);
+        copy["userIds"] = new JsonArray([.. userIds.Select(id => (JsonNode)JsonValue.Create(id))]);
         return copy;
     }
 }

@@ -42,6 +42,7 @@ public sealed partial class StalledNotificationSweeper(
             if (notification.ResolvedAt is null)
             {
                 await queue.EnqueueResolveAsync(notification.Id, null, cancellationToken);
+                LogRequeued(notification.Id);
             }
             else
             {
@@ -49,18 +50,22 @@ public sealed partial class StalledNotificationSweeper(
                 if (await deliveries.PendingRangeAsync(notification.Id, afterId: 0, cancellationToken) is (var first, var last))
                 {
                     await queue.EnqueueSendAsync(notification.Id, first, last, null, cancellationToken);
+                    LogRequeued(notification.Id);
                 }
                 else
                 {
                     await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
+                    LogEnding(notification.Id);
                 }
             }
 
             await db.Notifications.Where(n => n.Id == notification.Id)
                 .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime), cancellationToken);
-            LogRequeued(notification.Id);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while with nothing left to send, and is ended")]
+    private partial void LogEnding(Guid notificationId);
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while and is queued again")]
     private partial void LogRequeued(Guid notificationId);

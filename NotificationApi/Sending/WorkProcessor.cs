@@ -230,6 +230,14 @@ public sealed partial class WorkProcessor(
         try
         {
             page = await ReadDevicesAgainAsync(notification.Id, leaseId, leased, cancellationToken);
+            // Reading the devices again takes as long as DeviceApi does, with no lease keeper running yet: the lease must
+            // still hold the whole page before its first chunk; a page another sender took over (or sent) meanwhile is left.
+            if (page.Count > 0 && leased.Any(d => d.ScheduledFor is not null)
+                && !await deliveries.RenewWholeLeaseAsync(leaseId, [.. page.Select(d => d.Id)], options.Value.LeaseDuration, cancellationToken))
+            {
+                await deliveries.ReleaseLeaseAsync(leaseId, [.. leased.Select(d => d.Id)], CancellationToken.None);
+                return false;
+            }
         }
         catch
         {
@@ -238,14 +246,6 @@ public sealed partial class WorkProcessor(
         }
 
         long[] ids = [.. page.Select(d => d.Id)];
-        // Reading the devices again takes as long as DeviceApi does, with no lease keeper running yet: the lease is renewed
-        // before the first chunk, and a page another sender took over meanwhile is left to it.
-        if (!ReferenceEquals(page, leased) && ids.Length > 0
-            && !await deliveries.RenewLeaseAsync(leaseId, ids, options.Value.LeaseDuration, cancellationToken))
-        {
-            await deliveries.ReleaseLeaseAsync(leaseId, ids, CancellationToken.None);
-            return false;
-        }
 
         using var lost = new CancellationTokenSource();
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lost.Token);

@@ -4,8 +4,8 @@ using Pushboard.NotificationApi.Infrastructure;
 
 namespace Pushboard.NotificationApi.Tests;
 
-// The cut of a segment too large for one DeviceApi query: every part fits, the parts are disjoint, and together they are
-// the segment.
+// The cut of a segment too large for one DeviceApi query: every part fits, each user id is in exactly one part, and every
+// other condition is in each.
 public sealed class SegmentPartsTests
 {
     [Fact]
@@ -18,13 +18,14 @@ public sealed class SegmentPartsTests
     }
 
     [Fact]
-    public void Long_lists_of_user_ids_and_tag_values_are_cut_into_parts_that_fit_and_keep_every_other_condition()
+    public void A_thousand_long_user_ids_are_cut_into_parts_that_fit_each_id_in_one_part_with_every_other_condition()
     {
-        var userIds = Enumerable.Range(0, 1000).Select(i => $"user-{i:D4}-{new string('u', 240)}").ToArray();
-        var plans = Enumerable.Range(0, 100).Select(i => $"plan-{i:D3}-{new string('p', 240)}").ToArray();
+        var userIds = Enumerable.Range(0, 1000).Select(i => $"user-{i:D4}-{new string('u', 240)}").ToList();
+        var plans = Enumerable.Range(0, 20).Select(i => $"plan-{i:D3}").ToArray();
         var segment = JsonSerializer.SerializeToElement(new
         {
-            platform = new[] { "ios" }, userIds, tags = new { plan = plans, region = "eu" }, appVersion = new { min = "3.10" },
+            platform = new[] { "ios" }, userIds = userIds.Concat(userIds.Take(10)), tags = new { plan = plans, region = "eu" },
+            appVersion = new { min = "3.10" },
         });
 
         var parts = SegmentParts.Of(segment).Select(part => part!.Value).ToList();
@@ -34,14 +35,24 @@ public sealed class SegmentPartsTests
         {
             Assert.True(DeviceDirectory.QueryBody(new SegmentQuery(part, "cursor", DeviceDirectory.PageSize)).Length <= BodyLimits.DeviceApi);
             Assert.Equal(["ios"], Strings(part.GetProperty("platform")));
+            Assert.Equal(plans, Strings(part.GetProperty("tags").GetProperty("plan")));
             Assert.Equal("eu", part.GetProperty("tags").GetProperty("region").GetString());
             Assert.Equal("3.10", part.GetProperty("appVersion").GetProperty("min").GetString());
         });
-        // Each pair of user ids and plans is in exactly one part.
-        var pairs = parts.SelectMany(part => Strings(part.GetProperty("userIds"))
-            .SelectMany(user => Strings(part.GetProperty("tags").GetProperty("plan")).Select(plan => (user, plan)))).ToList();
-        Assert.Equal(userIds.Length * plans.Length, pairs.Count);
-        Assert.Equal(pairs.Count, pairs.Distinct().Count());
+        Assert.Equal(userIds, parts.SelectMany(part => Strings(part.GetProperty("userIds"))));
+        Assert.True(SegmentParts.CanFit(segment));
+    }
+
+    [Fact]
+    public void A_segment_whose_other_conditions_alone_exceed_one_query_cannot_fit()
+    {
+        var segment = JsonSerializer.SerializeToElement(new
+        {
+            userIds = new[] { "u-1", "u-2" },
+            tags = Enumerable.Range(0, 3).ToDictionary(key => $"k{key}", key => Enumerable.Range(0, 100).Select(i => $"{i}-{new string('v', 250)}")),
+        });
+
+        Assert.False(SegmentParts.CanFit(segment));
     }
 
     private static string[] Strings(JsonElement list) => [.. list.EnumerateArray().Select(value => value.GetString()!)];

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pushboard.Tests;
 
@@ -94,6 +95,20 @@ public sealed class SegmentTargetTests(PushboardAppFixture fixture) : IDisposabl
     [InlineData("""{"userIds":[]}""", "target.segment.userIds")]
     public async Task A_bad_segment_is_a_400_naming_the_field_and_stores_nothing(string segment, string field) =>
         await AssertRefusedAsync($$$"""{"target":{"segment":{{{segment}}}},"data":{"a":"b"}}""", field);
+
+    // Only user ids are cut into parts: conditions that alone exceed one DeviceApi query are refused when sent, not failed later.
+    [Fact]
+    public async Task A_segment_whose_tags_alone_exceed_one_DeviceApi_query_is_refused() =>
+        await AssertRefusedAsync(
+            JsonSerializer.Serialize(new
+            {
+                target = new
+                {
+                    segment = new { tags = Enumerable.Range(0, 3).ToDictionary(key => $"k{key}", key => Enumerable.Range(0, 100).Select(i => $"{i}-{new string('v', 250)}")) },
+                },
+                data = new { a = "b" },
+            }),
+            "target.segment");
 
     [Fact]
     public async Task A_thousand_and_one_user_ids_are_refused() =>

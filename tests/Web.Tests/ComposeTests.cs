@@ -65,7 +65,7 @@ public sealed class ComposeTests : ConsoleContext
     }
 
     [Fact]
-    public void A_send_the_clients_resilience_pipeline_gave_up_on_is_shown_as_unanswered()
+    public void A_send_the_clients_resilience_pipeline_gave_up_on_says_it_may_have_been_accepted()
     {
         _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
         var page = Render<Notifications>();
@@ -74,7 +74,7 @@ public sealed class ComposeTests : ConsoleContext
         page.Find("#title").Change("hello");
         page.Find("form.compose").Submit();
 
-        Assert.Contains("NotificationApi is unreachable: The operation didn't complete", page.Find("[role=alert]").TextContent);
+        Assert.Contains("NotificationApi did not answer in time, and it may have accepted the notification: check the history", page.Find("[role=alert]").TextContent);
     }
 
     [Fact]
