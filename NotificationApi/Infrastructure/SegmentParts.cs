@@ -32,7 +32,7 @@ public static class SegmentParts
         var first = JsonNode.Parse(whole.GetRawText())!.AsObject();
         if (first["userIds"] is JsonArray userIds)
         {
-            first = With(first, userIds.Select(id => id!.GetValue<string>()).Distinct(StringComparer.Ordinal));
+            first = With(first, Values(userIds).Distinct(StringComparer.Ordinal));
         }
 
         var parts = new Stack<JsonObject>([first]);
@@ -45,7 +45,7 @@ public static class SegmentParts
                 continue;
             }
 
-            var values = ids.Select(id => id!.GetValue<string>()).ToList();
+            var values = Values(ids).ToList();
             parts.Push(With(part, values.Skip(values.Count / 2)));
             parts.Push(With(part, values.Take(values.Count / 2)));
         }
@@ -57,7 +57,7 @@ public static class SegmentParts
         var single = JsonNode.Parse(segment.GetRawText())!.AsObject();
         if (single["userIds"] is JsonArray { Count: > 1 } userIds)
         {
-            single = With(single, [userIds.Select(id => id!.GetValue<string>()).MaxBy(id => JsonSerializer.Serialize(id).Length)!]);
+            single = With(single, [Values(userIds).MaxBy(id => JsonSerializer.Serialize(id).Length)!]);
         }
 
         return Fits(JsonSerializer.SerializeToElement(single));
@@ -65,6 +65,8 @@ public static class SegmentParts
 
     private static bool Fits(JsonElement segment) =>
         DeviceDirectory.QueryBody(new SegmentQuery(segment, null, DeviceDirectory.PageSize)).Length + CursorBytes <= BodyLimits.DeviceApi;
+
+    private static IEnumerable<string> Values(JsonArray userIds) => userIds.Select(id => id!.GetValue<string>());
 
     // A copy of the part with the given user ids.
     private static JsonObject With(JsonObject part, IEnumerable<string> userIds)
