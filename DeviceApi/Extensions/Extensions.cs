@@ -11,6 +11,8 @@ using Pushboard.DeviceApi.Infrastructure;
 using Pushboard.DeviceApi.Services;
 using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
+using Pushboard.ServiceDefaults.Redis;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -36,6 +38,8 @@ public static class ApplicationServicesExtensions
             return dataSource.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
         });
         builder.AddRedisClient("cache");
+        builder.AddIdleConsumerCleanup(provider => new StreamConsumerGroup(provider.GetRequiredService<IConnectionMultiplexer>(),
+            DeviceEventStream.Name, provider.GetRequiredService<IOptions<DeviceEventsOptions>>().Value.ConsumerGroup));
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

@@ -10,6 +10,8 @@ using Pushboard.NotificationApi.Services;
 using Pushboard.NotificationApi.Sending;
 using Pushboard.ServiceDefaults;
 using Pushboard.ServiceDefaults.ApiKeys;
+using Pushboard.ServiceDefaults.Redis;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -25,6 +27,8 @@ public static class ApplicationServicesExtensions
             settings.ConnectionString = PreparedStatements(settings.ConnectionString);
         });
         builder.AddRedisClient("cache");
+        builder.AddIdleConsumerCleanup(provider =>
+            new StreamConsumerGroup(provider.GetRequiredService<IConnectionMultiplexer>(), WorkQueue.StreamName, WorkQueue.GroupName));
         builder.AddApiKeyAuthentication();
 
         var services = builder.Services;

@@ -10,6 +10,30 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
     // XAUTOCLAIM scans the pending entries from the first one on every call.
     private const string FirstPendingEntry = "0-0";
 
+    // One script, so that no consumer can take an entry between the check that it holds none and its deletion: a name
+    // deleted with pending entries would take them out of the group, and no other consumer could claim them. XINFO
+    // answers each consumer as a flat list of field names and values; a stream or group not made yet has nobody to forget.
+    private static readonly LuaScript ForgetIdleConsumers = LuaScript.Prepare("""
+        local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', @stream, @group)
+        if not ok then
+            return 0
+        end
+        local forgotten = 0
+        for _, consumer in ipairs(consumers) do
+            local fields = {}
+            for i = 1, #consumer, 2 do
+                fields[consumer[i]] = consumer[i + 1]
+            end
+            if fields['pending'] == 0 and fields['idle'] >= tonumber(@idleMilliseconds) then
+                redis.call('XGROUP', 'DELCONSUMER', @stream, @group, fields['name'])
+                forgotten = forgotten + 1
+            end
+        end
+        return forgotten
+        """);
+
+    public string Name => group;
+
     // Creates the group (and the stream), reading from the stream's first entry; another replica or an earlier run
     // may have created it already.
     public async Task EnsureAsync()
@@ -46,6 +70,15 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
         var database = redis.GetDatabase();
         await database.StreamDeleteAsync(stream, [id]);
         await database.StreamAcknowledgeAsync(stream, group, id);
+    }
+
+    // Deletes the names of consumers that hold no pending entry and were given none for at least `idleFor` (XINFO's
+    // `idle`; Redis 7.2 on also counts reads that found nothing): those of stopped processes. Returns how many.
+    public async Task<long> ForgetIdleConsumersAsync(TimeSpan idleFor)
+    {
+        var forgotten = await redis.GetDatabase().ScriptEvaluateAsync(ForgetIdleConsumers,
+            new { stream = (RedisKey)stream, group, idleMilliseconds = (long)idleFor.TotalMilliseconds });
+        return (long)forgotten;
     }
 
     public async Task<long> PendingCountAsync()

@@ -33,6 +33,29 @@ public sealed class BoundedStateTests(ReliabilityAppFixture fixture) : IDisposab
     }
 
     [Fact]
+    public async Task The_consumer_names_of_stopped_readers_leave_their_groups()
+    {
+        // A stopped process's name holding nothing (both services forget such names after 2 s here, not 1 h).
+        (string Stream, string Group)[] groups = [("notifications:work", "senders"), ("device-events", "deviceapi")];
+        var stopped = PushboardClient.Unique("stopped");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+        var database = redis.GetDatabase();
+        foreach (var (stream, group) in groups)
+        {
+            Assert.Equal(1, (int)await database.ExecuteAsync("XGROUP", "CREATECONSUMER", stream, group, stopped));
+        }
+
+        using var timeout = new CancellationTokenSource(Patience);
+        foreach (var (stream, group) in groups)
+        {
+            while ((await database.StreamConsumerInfoAsync(stream, group)).Any(consumer => consumer.Name == stopped))
+            {
+                await Task.Delay(200, timeout.Token);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Notifications_that_ended_longer_ago_than_the_retention_are_deleted_with_their_deliveries()
     {
         var prefix = PushboardClient.Unique("retention");

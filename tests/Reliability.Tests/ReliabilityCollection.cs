@@ -27,7 +27,9 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint)
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
-                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500");
+                .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("StreamConsumers__ForgetIdleAfter", "00:00:02")
+                .WithEnvironment("StreamConsumers__CleanupInterval", "00:00:01");
         }
 
         // Lost work comes back within seconds (the sweeper looks every second, after 8 s without progress), and a delivery
@@ -36,6 +38,7 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
         // token FCM had accepted but whose chunk was not yet recorded was sent again (FaultTests, one CI-like run).
         // Retention runs every 2 s and deletes 7 deliveries per statement (its 90 days are kept: BoundedStateTests
         // backdates what it wants deleted).
+        // The consumer names of stopped readers are deleted after 2 s without a read, not 1 h (BoundedStateTests).
         // InfrastructureRestartTests registers devices from 8 writers as fast as it can, all from loopback.
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "deviceapi"))
             .WithEnvironment("RateLimiting__AppPutsPerMinute", "1000000");
