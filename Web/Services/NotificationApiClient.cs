@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
+using Pushboard.Contracts;
 using Pushboard.Contracts.Stats;
 
 namespace Pushboard.Web.Services;
 
 public interface INotificationApiClient
 {
-    Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default);
+    Task<Notification> SendAsync(object request, string idempotencyKey, CancellationToken cancellationToken = default);
     Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default);
 
     // The notification as canceled; null for an unknown one; an ApiException (409) when it already ended.
@@ -19,9 +20,11 @@ public interface INotificationApiClient
 
 public sealed class NotificationApiClient(HttpClient http) : INotificationApiClient
 {
-    public async Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default)
+    public async Task<Notification> SendAsync(object request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
-        using var response = await http.PostAsJsonAsync("/api/notifications", request, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/notifications") { Content = JsonContent.Create(request) };
+        message.Headers.Add(ApiHeaders.IdempotencyKey, idempotencyKey);
+        using var response = await http.SendAsync(message, cancellationToken);
         return await ApiResponses.ReadAsync<Notification>(response, cancellationToken);
     }
 

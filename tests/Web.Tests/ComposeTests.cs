@@ -74,7 +74,38 @@ public sealed class ComposeTests : ConsoleContext
         page.Find("#title").Change("hello");
         page.Find("form.compose").Submit();
 
-        Assert.Contains("NotificationApi did not answer in time, and it may have accepted the notification: check the history", page.Find("[role=alert]").TextContent);
+        Assert.Contains("NotificationApi did not answer in time, and it may have accepted the notification", page.Find("[role=alert]").TextContent);
+    }
+
+    [Fact]
+    public void Sending_again_after_no_answer_reuses_the_idempotency_key_until_the_request_changes()
+    {
+        _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
+        var page = Render<Notifications>();
+        page.Find("#target").Change("device-1");
+        page.Find("#title").Change("hello");
+
+        page.Find("form.compose").Submit();
+        _api.SendFailure = null;
+        page.Find("form.compose").Submit();
+        page.Find("#title").Change("hello again");
+        page.Find("form.compose").Submit();
+
+        var keys = _api.IdempotencyKeys;
+        Assert.Equal(3, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.NotEqual(keys[1], keys[2]);
+    }
+
+    [Fact]
+    public async Task The_console_client_sends_the_key_as_the_idempotency_key_header()
+    {
+        var handler = new AcceptingHandler();
+        var client = new NotificationApiClient(new HttpClient(handler) { BaseAddress = new Uri("http://notificationapi") });
+
+        await client.SendAsync(new { target = new { all = true } }, "key-1");
+
+        Assert.Equal(["key-1"], handler.Request!.Headers.GetValues("Idempotency-Key"));
     }
 
     [Fact]
@@ -88,5 +119,20 @@ public sealed class ComposeTests : ConsoleContext
         Assert.Contains("\"deviceIds\":[\"a\",\"b\"]", json);
         Assert.Contains("\"orderId\":\"1234\"", json);
         Assert.Contains("\"ttlSeconds\":60", json);
+    }
+
+    private sealed class AcceptingHandler : HttpMessageHandler
+    {
+        public HttpRequestMessage? Request { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Request = request;
+            var notification = $$"""{"id":"{{Guid.NewGuid()}}","status":"queued"}""";
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Accepted)
+            {
+                Content = new StringContent(notification, System.Text.Encoding.UTF8, "application/json"),
+            });
+        }
     }
 }

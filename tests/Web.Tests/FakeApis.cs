@@ -56,10 +56,12 @@ public sealed class FakeDeviceApi : IDeviceApiClient
 public sealed class FakeNotificationApi : INotificationApiClient
 {
     public List<object> Sent { get; } = [];
+    public List<string> IdempotencyKeys { get; } = [];
     public Exception? SendFailure { get; set; }
 
-    public Task<Notification> SendAsync(object request, CancellationToken cancellationToken = default)
+    public Task<Notification> SendAsync(object request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
+        IdempotencyKeys.Add(idempotencyKey);
         if (SendFailure is not null)
         {
             throw SendFailure;
