@@ -60,14 +60,25 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         SELECT id AS "Value" FROM written WHERE status = 'pending' AND scheduled_for IS NULL
         """;
 
+    // A page is written only while its notification's resolution has not finished: a second resolver (a resolve item
+    // queued again while the first was slow, or redelivered after it finished) adds nothing once the first finished. The
+    // notification's row is share-locked for the statement, so FinishResolvingAsync's lock waits for a page being written
+    // (its pending deliveries count before completion is decided), and a page written after it sees the resolution over.
     private const string InsertPage = """
         INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
             SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
             FROM unnest(@device_ids, @topics, @tokens, @statuses, @errors, @scheduled_for) AS d(device_id, topic, token, status, error, scheduled_for)
+            WHERE EXISTS (SELECT FROM resolving)
+        """;
+
+    private const string Resolving = """
+        resolving AS (
+            SELECT FROM notifications WHERE id = @notification AND resolved_at IS NULL FOR KEY SHARE)
         """;
 
     private const string AddSql = $"""
-        WITH written AS (
+        WITH {Resolving},
+        written AS (
             {InsertPage}
             RETURNING id, status, error, scheduled_for),
         {CountAddedPage}
@@ -75,11 +86,20 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // The deliveries written before are skipped: the unique indexes on device and on topic per notification are the arbiters.
     private const string AddAgainSql = $"""
-        WITH written AS (
+        WITH {Resolving},
+        written AS (
             {InsertPage}
             ON CONFLICT DO NOTHING
             RETURNING id, status, error, scheduled_for),
         {CountAddedPage}
+        """;
+
+    // Ends a resolution under an exclusive lock of the notification's row, which waits for pages being written (above).
+    private const string FinishResolvingSql = """
+        WITH resolving AS (
+            SELECT id FROM notifications WHERE id = @notification AND resolved_at IS NULL FOR UPDATE)
+        UPDATE notifications n SET resolved_at = @now, updated_at = @now
+        FROM resolving WHERE n.id = resolving.id
         """;
 
     private const string RecordSql = $"""
@@ -182,20 +202,20 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // Leases the next page of pending deliveries in (afterId, lastId] that nobody holds (no lease, or one that ran out)
     // to leaseId for leaseDuration: a delivery is sent by one sender at a time. Deliveries another sender holds, and
-    // local-time ones whose moment has not come, are passed over; the caller learns of held ones from AnyPendingAsync.
-    // Lease times are the database's clock, not a replica's; moments are the service's (TimeProvider).
+    // local-time ones scheduled after dueBy, are passed over; the caller learns of held ones from AnyPendingAsync.
+    // Lease times are the database's clock, not a replica's; moments are compared with dueBy (WorkItem.DueBy).
     // The page is not locked first (FOR UPDATE SKIP LOCKED): that wrote every row twice, a lock and then the lease. A row
     // that another statement leases or records at the same moment is waited for, and the conditions on d are checked
     // again on what that statement wrote (READ COMMITTED), so it is passed over, never held twice.
     public async Task<List<PendingDelivery>> LeasePendingAsync(
-        Guid notificationId, long afterId, long lastId, int size, Guid leaseId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+        Guid notificationId, long afterId, long lastId, DateTime dueBy, int size, Guid leaseId, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         var page = await db.Database.SqlQueryRaw<PendingDelivery>(
             """
             WITH page AS (
                 SELECT id FROM deliveries
                 WHERE notification_id = @notification AND id > @after AND id <= @last AND status = 'pending'
-                    AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND (scheduled_for IS NULL OR scheduled_for <= @now)
+                    AND (lease_expires_at IS NULL OR lease_expires_at < now()) AND (scheduled_for IS NULL OR scheduled_for <= @due_by)
                 ORDER BY id
                 LIMIT @size)
             UPDATE deliveries d SET lease_id = @lease, lease_expires_at = now() + @duration
@@ -204,7 +224,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token", d.scheduled_for AS "ScheduledFor"
             """,
             new NpgsqlParameter("notification", notificationId),
-            new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),
+            new NpgsqlParameter("due_by", dueBy),
             new NpgsqlParameter("after", afterId),
             new NpgsqlParameter("last", lastId),
             new NpgsqlParameter("size", size),
@@ -255,19 +275,21 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             .Where(d => deliveryIds.Contains(d.Id) && d.LeaseId == leaseId && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(d => d.SetProperty(x => x.LeaseId, (Guid?)null).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null), cancellationToken);
 
-    // Whether any delivery of the range is still pending and due: left for a later pass, or held by another sender.
-    // Local-time deliveries whose moment has not come belong to the send item of their moment.
-    public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return db.Deliveries.AnyAsync(
+    // Whether any delivery of the range is still pending and due by dueBy: left for a later pass, or held by another
+    // sender. Local-time deliveries scheduled after it belong to the send item of their moment.
+    public Task<bool> AnyPendingAsync(Guid notificationId, long firstId, long lastId, DateTime dueBy, CancellationToken cancellationToken) =>
+        db.Deliveries.AnyAsync(
             d => d.NotificationId == notificationId && d.Id >= firstId && d.Id <= lastId && d.Status == DeliveryStatus.Pending
-                && (d.ScheduledFor == null || d.ScheduledFor <= now),
+                && (d.ScheduledFor == null || d.ScheduledFor <= dueBy),
             cancellationToken);
-    }
 
     public Task<bool> IsCanceledAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Notifications.AnyAsync(n => n.Id == notificationId && n.Status == NotificationStatus.Canceled, cancellationToken);
+
+    // Whether a resolver should stop: the notification was canceled, or another resolver finished its resolution (a
+    // page written now would add nothing).
+    public Task<bool> ResolutionIsOverAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Notifications.AnyAsync(n => n.Id == notificationId && (n.Status == NotificationStatus.Canceled || n.ResolvedAt != null), cancellationToken);
 
     // Cancels every pending delivery of a notification in [firstId, lastId] that no other sender holds, a batch per statement.
     public async Task CancelAllPendingAsync(Guid notificationId, Guid? leaseId, long firstId, long lastId, CancellationToken cancellationToken)
@@ -360,8 +382,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     public async Task FinishResolvingAsync(Guid notificationId, string failureReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await db.Notifications.Where(n => n.Id == notificationId && n.ResolvedAt == null)
-            .ExecuteUpdateAsync(n => n.SetProperty(x => x.ResolvedAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(
+            FinishResolvingSql, [new NpgsqlParameter("notification", notificationId), new NpgsqlParameter("now", now)], cancellationToken);
         await db.Notifications
             .Where(n => n.Id == notificationId
                 && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending)

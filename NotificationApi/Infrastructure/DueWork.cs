@@ -1,3 +1,3 @@
 namespace Pushboard.NotificationApi.Infrastructure;
 
-public sealed record DueWork(long Id, Guid NotificationId, string Kind, long FirstDeliveryId, long LastDeliveryId);
+public sealed record DueWork(long Id, Guid NotificationId, string Kind, DateTime DueAt, long FirstDeliveryId, long LastDeliveryId);

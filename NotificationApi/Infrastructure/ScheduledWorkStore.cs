@@ -9,7 +9,7 @@ namespace Pushboard.NotificationApi.Infrastructure;
 // pending deliveries are sent, and a resolve page inserts nothing twice).
 public sealed class ScheduledWorkStore(NotificationsDbContext db, TimeProvider time)
 {
-    // Due is the service's clock (TimeProvider), leases the database's.
+    // Due is the service's clock (TimeProvider), leases the database's; a moment's senders go by the due_at it returns.
     public Task<List<DueWork>> LeaseDueAsync(int size, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
         db.Database.SqlQueryRaw<DueWork>(
             """
@@ -22,7 +22,7 @@ public sealed class ScheduledWorkStore(NotificationsDbContext db, TimeProvider t
             UPDATE scheduled_work w SET lease_expires_at = now() + @duration
             FROM due
             WHERE w.id = due.id
-            RETURNING w.id AS "Id", w.notification_id AS "NotificationId", w.kind AS "Kind",
+            RETURNING w.id AS "Id", w.notification_id AS "NotificationId", w.kind AS "Kind", w.due_at AS "DueAt",
                 w.first_delivery_id AS "FirstDeliveryId", w.last_delivery_id AS "LastDeliveryId"
             """,
             new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime),

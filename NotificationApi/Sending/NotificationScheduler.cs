@@ -42,7 +42,7 @@ public sealed partial class NotificationScheduler(
                     for (var first = work.FirstDeliveryId; first <= work.LastDeliveryId; first += settings.ScheduledSendSpan)
                     {
                         var last = Math.Min(first + settings.ScheduledSendSpan - 1, work.LastDeliveryId);
-                        await queue.EnqueueSendAsync(work.NotificationId, first, last, null, cancellationToken);
+                        await queue.EnqueueMomentAsync(work.NotificationId, first, last, work.DueAt, cancellationToken);
                     }
                 }
 

@@ -8,4 +8,7 @@ public enum WorkKind
     Send,
 }
 
-public sealed record WorkItem(WorkKind Kind, Guid NotificationId, long FirstDeliveryId, long LastDeliveryId, string? TraceParent);
+// DueBy: for a local-time moment's send item, the moment as the scheduler that queued it saw it due; its sender sends the
+// range's deliveries scheduled up to it, whatever its own clock says (replicas' clocks differ a little). Without it the
+// sender's clock decides.
+public sealed record WorkItem(WorkKind Kind, Guid NotificationId, long FirstDeliveryId, long LastDeliveryId, string? TraceParent, DateTime? DueBy = null);

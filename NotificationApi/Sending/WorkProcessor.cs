@@ -44,16 +44,26 @@ public sealed partial class WorkProcessor(
             }
 
             await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
-            return !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
+            return !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, DueBy(item), cancellationToken);
         }
 
         return item.Kind == WorkKind.Resolve
             ? await ResolveAsync(notification, item.TraceParent, cancellationToken)
-            : await SendAsync(notification, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
+            : await SendAsync(notification, item.FirstDeliveryId, item.LastDeliveryId, DueBy(item), cancellationToken);
     }
+
+    // The local-time deliveries an item sends: those whose moment its scheduler saw come, else those due by this clock.
+    private DateTime DueBy(WorkItem item) => item.DueBy ?? time.GetUtcNow().UtcDateTime;
 
     private async Task<bool> ResolveAsync(Notification notification, string? traceParent, CancellationToken cancellationToken)
     {
+        // A resolve item redelivered after its resolution finished (its resolver died before acknowledging it, or the
+        // sweeper queued another while it was slow): every page is written and queued already.
+        if (notification.ResolvedAt is not null)
+        {
+            return true;
+        }
+
         await deliveries.StartSendingAsync(notification.Id, cancellationToken);
 
         // An earlier resolver of this notification may have died after a page was written (its INSERT can even commit
@@ -76,7 +86,7 @@ public sealed partial class WorkProcessor(
         {
             foreach (var chunk in DeviceDirectory.QueryChunks(deviceIds))
             {
-                if (await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
+                if (await deliveries.ResolutionIsOverAsync(notification.Id, cancellationToken))
                 {
                     break;
                 }
@@ -141,8 +151,8 @@ public sealed partial class WorkProcessor(
     }
 
     // The next page is fetched from DeviceApi while this one is written: one page in memory, one in flight. A segment
-    // too large for one DeviceApi query is walked part after part (SegmentParts). A canceled notification stops
-    // resolving at the next page.
+    // too large for one DeviceApi query is walked part after part (SegmentParts). A canceled notification, or one another
+    // resolver finished resolving, stops resolving at the next page.
     private async Task ResolveActiveDevicesAsync(
         Guid notificationId, NotificationTarget target, LocalMoments? moments, ResolutionPages writtenPages, string? traceParent,
         CancellationToken cancellationToken)
@@ -153,7 +163,7 @@ public sealed partial class WorkProcessor(
             while (nextPage is not null)
             {
                 var devicePage = await nextPage;
-                if (await deliveries.IsCanceledAsync(notificationId, cancellationToken))
+                if (await deliveries.ResolutionIsOverAsync(notificationId, cancellationToken))
                 {
                     return;
                 }
@@ -196,7 +206,7 @@ public sealed partial class WorkProcessor(
     // Sends the range page by page, each page leased so that no other sender sends it meanwhile; returns false when a
     // delivery of the range is still pending (left for a later pass, or held by another sender). A cancel seen between
     // two chunks ends the pass: what was not handed to FCM is canceled.
-    private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(Notification notification, long firstId, long lastId, DateTime dueBy, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var afterId = firstId - 1;
@@ -204,7 +214,7 @@ public sealed partial class WorkProcessor(
         {
             var leaseId = Guid.CreateVersion7();
             var page = await deliveries.LeasePendingAsync(
-                notification.Id, afterId, lastId, settings.PageSize, leaseId, settings.LeaseDuration, cancellationToken);
+                notification.Id, afterId, lastId, dueBy, settings.PageSize, leaseId, settings.LeaseDuration, cancellationToken);
             if (page.Count == 0)
             {
                 break;
@@ -213,13 +223,13 @@ public sealed partial class WorkProcessor(
             afterId = page[^1].Id;
             if (!await SendPageAsync(notification, leaseId, page, cancellationToken))
             {
-                return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
+                return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, dueBy, cancellationToken);
             }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
-        return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, cancellationToken);
+        return !await deliveries.AnyPendingAsync(notification.Id, firstId, lastId, dueBy, cancellationToken);
     }
 
     // Returns false when the pass ends before the whole page was handed to FCM: the notification was canceled, or another

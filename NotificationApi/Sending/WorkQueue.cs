@@ -36,6 +36,11 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
     public ValueTask EnqueueSendAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, traceParent)), cancellationToken);
 
+    // A local-time moment's deliveries in the range, due by `dueBy` (WorkItem.DueBy).
+    public ValueTask EnqueueMomentAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, DateTime dueBy, CancellationToken cancellationToken) =>
+        UntilRedisIsBack.ExecuteAsync(
+            _ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, null, dueBy)), cancellationToken);
+
     // For the POST: fails at once instead of waiting while Redis is unreachable.
     public async Task<bool> TryEnqueueResolveAsync(Guid notificationId, string? traceParent)
     {
@@ -106,6 +111,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
             new("first", item.FirstDeliveryId),
             new("last", item.LastDeliveryId),
             new("traceparent", item.TraceParent ?? ""),
+            new("due", item.DueBy is { } dueBy ? dueBy.Ticks : ""),
         ]);
         _idle.WorkArrived();
     }
@@ -113,11 +119,13 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
     private static WorkItem Parse(StreamEntry entry)
     {
         var traceParent = (string?)entry["traceparent"];
+        var due = (string?)entry["due"];
         return new WorkItem(
             Enum.Parse<WorkKind>((string)entry["kind"]!),
             Guid.Parse((string)entry["notification"]!),
             long.Parse((string)entry["first"]!, CultureInfo.InvariantCulture),
             long.Parse((string)entry["last"]!, CultureInfo.InvariantCulture),
-            string.IsNullOrEmpty(traceParent) ? null : traceParent);
+            string.IsNullOrEmpty(traceParent) ? null : traceParent,
+            string.IsNullOrEmpty(due) ? null : new DateTime(long.Parse(due, CultureInfo.InvariantCulture), DateTimeKind.Utc));
     }
 }

@@ -45,7 +45,7 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         await using var db = await NotificationsDb.OpenAsync(fixture);
         var store = new DeliveryStore(db, TimeProvider.System);
         var myLease = Guid.CreateVersion7();
-        var mine = store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], 10, myLease, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var mine = store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 10, myLease, TimeSpan.FromSeconds(30), CancellationToken.None);
         await Task.WhenAny(mine, Task.Delay(TimeSpan.FromSeconds(1)));
         await leasing.CommitAsync();
         var leased = await mine;

@@ -8,7 +8,7 @@ namespace Pushboard.NotificationApi.Tests;
 
 // The resolver's page statement against the AppHost's Postgres: a page written again adds only what was not written
 // before and counts nothing twice, whether its resolver knows (the resolution is redone after a crash) or not (another
-// resolver of the notification wrote it, or is writing it at that moment).
+// resolver of the notification wrote it, or is writing it at that moment); once a resolution finished, a page adds nothing.
 [Collection(NotificationApiCollection.Name)]
 public sealed class DeliveryPageTests(PushboardAppFixture fixture)
 {
@@ -48,13 +48,7 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         await using var db = await NotificationsDb.OpenAsync(fixture);
         var store = new DeliveryStore(db, TimeProvider.System);
         await using var otherResolver = await fixture.OpenDatabaseAsync("notificationsdb");
-        await using var writing = await otherResolver.BeginTransactionAsync();
-        await using (var otherDb = NotificationsDb.On(otherResolver))
-        {
-            await otherDb.Database.UseTransactionAsync(writing);
-            await new DeliveryStore(otherDb, TimeProvider.System)
-                .AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
-        }
+        await using var writing = await WriteUncommittedAsync(otherResolver, notificationId);
 
         var mine = store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
         await Task.WhenAny(mine, Task.Delay(TimeSpan.FromSeconds(1)));
@@ -68,7 +62,56 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         Assert.Equal((3, 2, 1), await CountsAsync(notificationId));
     }
 
-    // A notification stored as completed, so that no replica resolves or sends it: only the test writes its rows.
+    [Fact]
+    public async Task A_page_written_after_the_resolution_finished_adds_nothing()
+    {
+        var notificationId = await StoreEndedNotificationAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        await store.AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        await store.FinishResolvingAsync(notificationId, "unused", CancellationToken.None);
+
+        var late = await store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: true), CancellationToken.None);
+
+        Assert.Empty(late);
+        Assert.Equal(["page-a", "page-b"], (await WrittenAsync(db, notificationId)).Select(d => d.DeviceId));
+        Assert.Equal((2, 1, 1), await CountsAsync(notificationId));
+        Assert.True(await store.ResolutionIsOverAsync(notificationId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Finishing_a_resolution_waits_for_a_page_another_resolver_is_writing()
+    {
+        var notificationId = await StoreEndedNotificationAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        Assert.False(await store.ResolutionIsOverAsync(notificationId, CancellationToken.None));
+        await using var otherResolver = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var writing = await WriteUncommittedAsync(otherResolver, notificationId);
+
+        var finishing = store.FinishResolvingAsync(notificationId, "unused", CancellationToken.None);
+        await Task.WhenAny(finishing, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(finishing.IsCompleted);
+        await writing.CommitAsync();
+        await finishing;
+
+        Assert.Equal((2, 1, 1), await CountsAsync(notificationId));
+        Assert.Empty(await store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: true), CancellationToken.None));
+    }
+
+    // Another resolver's first page, written in a transaction left open.
+    private static async Task<NpgsqlTransaction> WriteUncommittedAsync(NpgsqlConnection otherResolver, Guid notificationId)
+    {
+        var writing = await otherResolver.BeginTransactionAsync();
+        await using var otherDb = NotificationsDb.On(otherResolver);
+        await otherDb.Database.UseTransactionAsync(writing);
+        await new DeliveryStore(otherDb, TimeProvider.System)
+            .AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        return writing;
+    }
+
+    // A notification stored as completed, so that no replica resolves or sends it: only the test writes its rows. Its
+    // resolution has not finished, so that pages can be written.
     private async Task<Guid> StoreEndedNotificationAsync()
     {
         var notificationId = Guid.CreateVersion7();
@@ -76,7 +119,7 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
-            VALUES (@notification, 'completed', now(), now(), now(), now(), 0, '{"all": true}', '{}')
+            VALUES (@notification, 'completed', now(), now(), NULL, now(), 0, '{"all": true}', '{}')
             """, connection);
         insert.Parameters.AddWithValue("notification", notificationId);
         await insert.ExecuteNonQueryAsync();

@@ -69,6 +69,53 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_resolve_item_read_again_after_its_resolution_finished_adds_no_delivery()
+    {
+        // As when the sweeper queued a second item while DeviceApi was slow, or a resolver died after finishing but before
+        // acknowledging: the item is read while the first sends are still out, and the user has a new device by then.
+        var user = PushboardClient.Unique("user");
+        await _pushboard.RegisterAsync(PushboardClient.Unique("phone"), PushboardClient.Unique("token"), user);
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 4000 })).EnsureSuccessStatusCode();
+        string id;
+        try
+        {
+            id = (await _pushboard.SendAsync(new { target = new { userId = user }, data = new { kind = "once" } }))["id"].Text();
+            await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
+            while (!await IsResolvedAsync(db, id))
+            {
+                await Task.Delay(100);
+            }
+
+            await _pushboard.RegisterAsync(PushboardClient.Unique("tablet"), PushboardClient.Unique("token"), user);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+            var database = redis.GetDatabase();
+            var entry = await database.StreamAddAsync(Sending.WorkQueue.StreamName,
+                [new("kind", "Resolve"), new("notification", id), new("first", 0), new("last", 0), new("traceparent", "")]);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while ((await database.StreamRangeAsync(Sending.WorkQueue.StreamName, entry, entry)).Length > 0)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        var done = await _pushboard.WaitUntilFinishedAsync(id);
+        Assert.Equal("completed", done["status"].Text());
+        Assert.Equal((1, 1), (PushboardClient.Count(done, "targeted"), PushboardClient.Count(done, "sent")));
+        Assert.Single(await _pushboard.DeliveriesAsync(id));
+    }
+
+    private static async Task<bool> IsResolvedAsync(Npgsql.NpgsqlConnection db, string notificationId)
+    {
+        await using var resolved = new Npgsql.NpgsqlCommand("SELECT resolved_at IS NOT NULL FROM notifications WHERE id = $1", db);
+        resolved.Parameters.AddWithValue(Guid.Parse(notificationId));
+        return (bool)(await resolved.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task A_topic_target_is_one_topic_message()
     {
         var topic = PushboardClient.Unique("news");

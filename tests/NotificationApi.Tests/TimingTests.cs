@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Pushboard.Tests;
+using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Tests;
 
@@ -121,6 +123,39 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(("canceled", 1, 0), (canceled["status"].Text(), PushboardClient.Count(canceled, "canceled"), PushboardClient.Count(canceled, "pending")));
         var page = (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{id}/deliveries?status=canceled"))!;
         Assert.Equal(kathmandu, Assert.Single(page["items"]!.AsArray())!["deviceId"].Text());
+    }
+
+    [Fact]
+    public async Task A_moment_queued_by_a_scheduler_whose_clock_runs_ahead_is_sent_by_a_sender_whose_clock_is_behind()
+    {
+        // A moment 10 minutes ahead in UTC (the default zone here), and what the scheduler of a replica whose clock runs
+        // 10 minutes ahead does at it: take the moment's row and queue its send item. This replica's clock is 10 minutes
+        // before the moment; had it gone by its own clock, it would have passed the delivery over and let the item go.
+        var moment = DateTime.UtcNow.AddMinutes(10);
+        var localTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture);
+        var (device, token) = (PushboardClient.Unique("skew"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+        var id = (await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { kind = "skew" }, localTime }))["id"].Text();
+        await WaitUntilAsync(id, n => PushboardClient.Count(n, "targeted") == 1);
+
+        await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var take = new NpgsqlCommand(
+            "DELETE FROM scheduled_work WHERE notification_id = $1 AND kind = 'send' RETURNING due_at, first_delivery_id, last_delivery_id", db);
+        take.Parameters.AddWithValue(Guid.Parse(id));
+        await using (var row = await take.ExecuteReaderAsync())
+        {
+            Assert.True(await row.ReadAsync());
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+            await redis.GetDatabase().StreamAddAsync(Sending.WorkQueue.StreamName,
+            [
+                new("kind", "Send"), new("notification", id), new("first", row.GetInt64(1)), new("last", row.GetInt64(2)),
+                new("traceparent", ""), new("due", row.GetDateTime(0).Ticks),
+            ]);
+        }
+
+        var sent = await WaitUntilAsync(id, n => PushboardClient.Count(n, "sent") == 1, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, PushboardClient.Count(sent, "pending"));
+        Assert.Single(await _pushboard.ReceivedAsync(token));
     }
 
     [Fact]
