@@ -100,12 +100,12 @@ public sealed class ComposeTests : ConsoleContext
     [Fact]
     public async Task The_console_client_sends_the_key_as_the_idempotency_key_header()
     {
-        var handler = new AcceptingHandler();
-        var client = new NotificationApiClient(new HttpClient(handler) { BaseAddress = new Uri("http://notificationapi") });
+        var notificationApi = new AnsweringHandler(System.Net.HttpStatusCode.Accepted, $$"""{"id":"{{Guid.NewGuid()}}","status":"queued"}""");
+        var client = new NotificationApiClient(notificationApi.Client("http://notificationapi"));
 
         await client.SendAsync(new { target = new { all = true } }, "key-1");
 
-        Assert.Equal(["key-1"], handler.Request!.Headers.GetValues("Idempotency-Key"));
+        Assert.Equal(["key-1"], Assert.Single(notificationApi.Requests).Request.Headers.GetValues("Idempotency-Key"));
     }
 
     [Fact]
@@ -119,20 +119,5 @@ public sealed class ComposeTests : ConsoleContext
         Assert.Contains("\"deviceIds\":[\"a\",\"b\"]", json);
         Assert.Contains("\"orderId\":\"1234\"", json);
         Assert.Contains("\"ttlSeconds\":60", json);
-    }
-
-    private sealed class AcceptingHandler : HttpMessageHandler
-    {
-        public HttpRequestMessage? Request { get; private set; }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Request = request;
-            var notification = $$"""{"id":"{{Guid.NewGuid()}}","status":"queued"}""";
-            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Accepted)
-            {
-                Content = new StringContent(notification, System.Text.Encoding.UTF8, "application/json"),
-            });
-        }
     }
 }

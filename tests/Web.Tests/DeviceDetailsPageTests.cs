@@ -81,4 +81,21 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
         var reloaded = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
         Assert.DoesNotContain("secret-1-for-d-1", reloaded.Markup);
     }
+
+    [Fact]
+    public async Task The_device_named_stats_is_read_with_the_device_query_since_its_path_is_the_stats()
+    {
+        var deviceApi = new AnsweringHandler(System.Net.HttpStatusCode.OK, """
+            {"items":[{"deviceId":"stats","fcmToken":"token","platform":"ios","status":"active",
+            "createdAt":"2026-12-01T00:00:00Z","updatedAt":"2026-12-01T00:00:00Z","tokenUpdatedAt":"2026-12-01T00:00:00Z",
+            "lastSeenAt":"2026-12-01T00:00:00Z"}],"next":null}
+            """);
+
+        var device = await new DeviceApiClient(deviceApi.Client("http://deviceapi")).GetAsync("stats");
+
+        var (request, body) = Assert.Single(deviceApi.Requests);
+        Assert.Equal((HttpMethod.Post, "/api/devices/query"), (request.Method, request.RequestUri!.AbsolutePath));
+        Assert.Equal("""{"deviceIds":["stats"]}""", body);
+        Assert.Equal(("stats", "ios"), (device!.DeviceId, device.Platform));
+    }
 }
