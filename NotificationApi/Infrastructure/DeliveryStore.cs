@@ -95,6 +95,9 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         """;
 
     // Ends a resolution under an exclusive lock of the notification's row, which waits for pages being written (above).
+    // FOR UPDATE, not the plain UPDATE's weaker lock: only a lock that conflicts with FOR KEY SHARE makes a page statement
+    // that started before this one committed wait for it and check resolved_at again on the row as it then is; with
+    // the weaker lock it would share-lock the row it saw and write its page after the resolution finished.
     private const string FinishResolvingSql = """
         WITH resolving AS (
             SELECT id FROM notifications WHERE id = @notification AND resolved_at IS NULL FOR UPDATE)

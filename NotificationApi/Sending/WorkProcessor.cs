@@ -57,13 +57,6 @@ public sealed partial class WorkProcessor(
 
     private async Task<bool> ResolveAsync(Notification notification, string? traceParent, CancellationToken cancellationToken)
     {
-        // A resolve item redelivered after its resolution finished (its resolver died before acknowledging it, or the
-        // sweeper queued another while it was slow): every page is written and queued already.
-        if (notification.ResolvedAt is not null)
-        {
-            return true;
-        }
-
         await deliveries.StartSendingAsync(notification.Id, cancellationToken);
 
         // An earlier resolver of this notification may have died after a page was written (its INSERT can even commit
@@ -74,10 +67,25 @@ public sealed partial class WorkProcessor(
             await QueueSendAsync(notification.Id, first, last, traceParent, cancellationToken);
         }
 
+        // A resolve item read again after its resolution finished (the sweeper queued another while the first resolver
+        // was slow, or that resolver stopped before acknowledging it) writes no page; the end of the resolution runs
+        // again, since its resolver may have stopped between its statements.
+        var failureReason = notification.ResolvedAt is null
+            ? await WritePagesAsync(notification, traceParent, cancellationToken)
+            : NothingMatched;
+        await deliveries.FinishResolvingAsync(notification.Id, failureReason, cancellationToken);
+        LogResolved(notification.Id);
+        return true;
+    }
+
+    private const string NothingMatched = "No device matched the target.";
+
+    // Writes the notification's pages of deliveries; returns why it fails should none have been written.
+    private async Task<string> WritePagesAsync(Notification notification, string? traceParent, CancellationToken cancellationToken)
+    {
         var writtenPages = new ResolutionPages(await deliveries.AnyWrittenAsync(notification.Id, cancellationToken));
         var target = JsonSerializer.Deserialize<NotificationTarget>(notification.TargetJson, JsonSerializerOptions.Web)!;
         var moments = MomentsOf(notification);
-        var failureReason = "No device matched the target.";
         if (target.Topic is { } topic)
         {
             await AddPageAsync(notification.Id, [new NewDelivery(null, topic, null, DeliveryStatus.Pending, null)], writtenPages, traceParent, cancellationToken);
@@ -104,13 +112,11 @@ public sealed partial class WorkProcessor(
             {
                 // Asking again would be refused again: the notification ends with the deliveries made so far.
                 LogResolutionRefused(notification.Id, exception);
-                failureReason = "Resolving the target failed: " + exception.Message;
+                return "Resolving the target failed: " + exception.Message;
             }
         }
 
-        await deliveries.FinishResolvingAsync(notification.Id, failureReason, cancellationToken);
-        LogResolved(notification.Id);
-        return true;
+        return NothingMatched;
     }
 
     // A localTime notification's moments count from its sendAt, or from when it was accepted (a past sendAt means now):

@@ -22,6 +22,6 @@ public sealed partial class IdleConsumerCleanup(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Deleted {Count} consumer names without pending entries from the consumer group {Group}")]
+    [LoggerMessage(LogLevel.Debug, "Deleted {Count} consumer names without pending entries from the consumer group {Group}")]
     private partial void LogForgotten(long count, string group);
 }

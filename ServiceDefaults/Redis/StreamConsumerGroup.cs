@@ -72,8 +72,9 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
         await database.StreamAcknowledgeAsync(stream, group, id);
     }
 
-    // Deletes the names of consumers that hold no pending entry and were given none for at least `idleFor` (XINFO's
-    // `idle`; Redis 7.2 on also counts reads that found nothing): those of stopped processes. Returns how many.
+    // Deletes the names of consumers that hold no pending entry and were idle for at least `idleFor` (XINFO's `idle`:
+    // since the last entry given on Redis 7.0, since the last read on 7.2 and later): those of stopped processes.
+    // Returns how many.
     public async Task<long> ForgetIdleConsumersAsync(TimeSpan idleFor)
     {
         var forgotten = await redis.GetDatabase().ScriptEvaluateAsync(ForgetIdleConsumers,

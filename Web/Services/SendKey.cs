@@ -3,23 +3,23 @@ using System.Text.Json;
 namespace Pushboard.Web.Services;
 
 // The Idempotency-Key of the compose form's sends. A send NotificationApi may have accepted without its answer reaching
-// the console (a timeout, a lost connection) keeps its key while the request stays the same, so sending it again gets
-// that notification back instead of a second one; the client's resilience pipeline retries with the same header too.
-// A changed request gets a new key (a key reused with another body is a 422). An accepted send leaves the page.
+// the console (a timeout, a lost connection) keeps its key: the same request sent again from this page, also after
+// edits that were undone, gets that notification back instead of a second one; the client's resilience pipeline
+// retries with the same header too. Another request gets another key (a key reused with another body is a 422). An
+// accepted send leaves the page, and with it the keys.
 public sealed class SendKey
 {
-    private string? _request;
-    private string _key = "";
+    private readonly Dictionary<string, string> _keys = [];
 
     public string For(object request)
     {
         var body = JsonSerializer.Serialize(request, JsonSerializerOptions.Web);
-        if (body != _request)
+        if (!_keys.TryGetValue(body, out var key))
         {
-            _request = body;
-            _key = Guid.NewGuid().ToString("N");
+            key = Guid.NewGuid().ToString("N");
+            _keys[body] = key;
         }
 
-        return _key;
+        return key;
     }
 }

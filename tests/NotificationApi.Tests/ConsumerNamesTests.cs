@@ -22,11 +22,11 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
             await database.StreamAddAsync(stream, "work", "two");
             await group.AcknowledgeAsync(Assert.Single(await group.ReadNewAsync("stopped", 1)).Id);
             Assert.Single(await group.ReadNewAsync("holder", 1));
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(6));
             await database.StreamAddAsync(stream, "work", "three");
             await group.AcknowledgeAsync(Assert.Single(await group.ReadNewAsync("reading", 1)).Id);
 
-            Assert.Equal(1, await group.ForgetIdleConsumersAsync(TimeSpan.FromSeconds(2)));
+            Assert.Equal(1, await group.ForgetIdleConsumersAsync(TimeSpan.FromSeconds(3)));
 
             var names = (await database.StreamConsumerInfoAsync(stream, "readers")).Select(consumer => (string)consumer.Name!).Order();
             Assert.Equal(["holder", "reading"], names);

@@ -75,27 +75,23 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         // acknowledging: the item is read while the first sends are still out, and the user has a new device by then.
         var user = PushboardClient.Unique("user");
         await _pushboard.RegisterAsync(PushboardClient.Unique("phone"), PushboardClient.Unique("token"), user);
-        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 4000 })).EnsureSuccessStatusCode();
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 8000 })).EnsureSuccessStatusCode();
         string id;
         try
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             id = (await _pushboard.SendAsync(new { target = new { userId = user }, data = new { kind = "once" } }))["id"].Text();
             await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
             while (!await IsResolvedAsync(db, id))
             {
-                await Task.Delay(100);
+                await Task.Delay(100, timeout.Token);
             }
 
             await _pushboard.RegisterAsync(PushboardClient.Unique("tablet"), PushboardClient.Unique("token"), user);
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
-            var database = redis.GetDatabase();
-            var entry = await database.StreamAddAsync(Sending.WorkQueue.StreamName,
-                [new("kind", "Resolve"), new("notification", id), new("first", 0), new("last", 0), new("traceparent", "")]);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while ((await database.StreamRangeAsync(Sending.WorkQueue.StreamName, entry, entry)).Length > 0)
-            {
-                await Task.Delay(100, timeout.Token);
-            }
+            await ReadResolveItemAgainAsync(id, timeout.Token);
+
+            // Still sending (FCM holds the first send): the item met a resolved notification, not an ended one.
+            Assert.Equal("sending", (await _pushboard.PollAsync(id, _ => true, TimeSpan.FromSeconds(5)))["status"].Text());
         }
         finally
         {
@@ -106,6 +102,41 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal("completed", done["status"].Text());
         Assert.Equal((1, 1), (PushboardClient.Count(done, "targeted"), PushboardClient.Count(done, "sent")));
         Assert.Single(await _pushboard.DeliveriesAsync(id));
+    }
+
+    [Fact]
+    public async Task A_resolve_item_read_again_ends_a_resolution_its_resolver_stopped_in_the_middle_of()
+    {
+        // Nothing matched, and the resolver stopped after marking the resolution finished, before failing the notification.
+        var id = (await _pushboard.SendAsync(new { target = new { userId = PushboardClient.Unique("nobody") }, data = new { a = "b" } }))["id"].Text();
+        Assert.Equal("failed", (await _pushboard.WaitUntilFinishedAsync(id))["status"].Text());
+        await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using (var stopped = new Npgsql.NpgsqlCommand(
+            "UPDATE notifications SET status = 'sending', failure_reason = NULL, completed_at = NULL WHERE id = $1 AND resolved_at IS NOT NULL", db))
+        {
+            stopped.Parameters.AddWithValue(Guid.Parse(id));
+            Assert.Equal(1, await stopped.ExecuteNonQueryAsync());
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await ReadResolveItemAgainAsync(id, timeout.Token);
+
+        var ended = await _pushboard.PollAsync(id, n => n["status"].Text() != "sending", TimeSpan.FromSeconds(10));
+        Assert.Equal("failed", ended["status"].Text());
+        Assert.Equal("No device matched the target.", ended["failureReason"].Text());
+    }
+
+    // Queues a resolve item of the notification, as the sweeper or a redelivery would, and waits until a worker is done with it.
+    private async Task ReadResolveItemAgainAsync(string notificationId, CancellationToken cancellationToken)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+        var database = redis.GetDatabase();
+        var entry = await database.StreamAddAsync(Sending.WorkQueue.StreamName,
+            [new("kind", "Resolve"), new("notification", notificationId), new("first", 0), new("last", 0), new("traceparent", "")]);
+        while ((await database.StreamRangeAsync(Sending.WorkQueue.StreamName, entry, entry)).Length > 0)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     private static async Task<bool> IsResolvedAsync(Npgsql.NpgsqlConnection db, string notificationId)

@@ -78,7 +78,7 @@ public sealed class ComposeTests : ConsoleContext
     }
 
     [Fact]
-    public void Sending_again_after_no_answer_reuses_the_idempotency_key_until_the_request_changes()
+    public void Sending_again_after_no_answer_reuses_the_requests_idempotency_key_and_another_request_gets_another()
     {
         _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
         var page = Render<Notifications>();
@@ -86,15 +86,16 @@ public sealed class ComposeTests : ConsoleContext
         page.Find("#title").Change("hello");
 
         page.Find("form.compose").Submit();
-        _api.SendFailure = null;
-        page.Find("form.compose").Submit();
         page.Find("#title").Change("hello again");
+        page.Find("form.compose").Submit();
+        page.Find("#title").Change("hello");
+        _api.SendFailure = null;
         page.Find("form.compose").Submit();
 
         var keys = _api.IdempotencyKeys;
         Assert.Equal(3, keys.Count);
-        Assert.Equal(keys[0], keys[1]);
-        Assert.NotEqual(keys[1], keys[2]);
+        Assert.NotEqual(keys[0], keys[1]);
+        Assert.Equal(keys[0], keys[2]);
     }
 
     [Fact]
