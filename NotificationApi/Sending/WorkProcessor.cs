@@ -26,6 +26,8 @@ public sealed partial class WorkProcessor(
     TimeProvider time,
     ILogger<WorkProcessor> logger)
 {
+    private const string NothingMatched = "No device matched the target.";
+
     public async Task<bool> ProcessAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var notification = await db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == item.NotificationId, cancellationToken);
@@ -77,8 +79,6 @@ public sealed partial class WorkProcessor(
         LogResolved(notification.Id);
         return true;
     }
-
-    private const string NothingMatched = "No device matched the target.";
 
     // Writes the notification's pages of deliveries; returns why it fails should none have been written.
     private async Task<string> WritePagesAsync(Notification notification, string? traceParent, CancellationToken cancellationToken)
