@@ -13,6 +13,10 @@ public static partial class ApiPatterns
     // Device ids per POST /api/devices/query.
     public const int MaxQueryIds = 1000;
 
+    // A device id that GET /api/devices/{deviceId} cannot read, since GET /api/devices/stats is the device stats: such a
+    // device is read with POST /api/devices/query.
+    public const string StatsDeviceId = "stats";
+
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     public static partial Regex DeviceId();
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pushboard.Contracts;
 using Pushboard.Contracts.Stats;
 using Pushboard.DeviceApi.Services;
 using Pushboard.ServiceDefaults.ApiKeys;
@@ -12,7 +13,7 @@ public static class DeviceStatsApi
     {
         // A literal segment: routing prefers it to GET /api/devices/{deviceId}, so a device whose id is "stats" is read
         // through POST /api/devices/query (README).
-        app.MapGet("/api/devices/stats", GetDeviceStats)
+        app.MapGet($"/api/devices/{ApiPatterns.StatsDeviceId}", GetDeviceStats)
             .RequireAuthorization(ApiKeyPolicies.Admin)
             .WithTags("Stats")
             .WithSummary("Devices by platform and by status (counted at most DeviceStats:RegistryMaxAge ago, see asOf), and registrations, token refreshes and invalidations per day over 30 days");

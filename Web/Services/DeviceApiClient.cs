@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pushboard.Contracts;
 using Pushboard.Contracts.Stats;
 
 namespace Pushboard.Web.Services;
@@ -21,8 +22,6 @@ public interface IDeviceApiClient
 
 public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
 {
-    private const string StatsDeviceId = "stats";
-
     public async Task<Page<Device>> ListAsync(DeviceFilter filter, string? after, int limit, CancellationToken cancellationToken = default)
     {
         var query = new List<string> { $"limit={limit}" };
@@ -46,7 +45,7 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
     // GET /api/devices/stats answers the device stats, so the device `stats` is read with the device query.
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
-        if (deviceId == StatsDeviceId)
+        if (deviceId == ApiPatterns.StatsDeviceId)
         {
             using var found = await http.PostAsJsonAsync("/api/devices/query", new { deviceIds = new[] { deviceId } }, cancellationToken);
             return (await ApiResponses.ReadAsync<Page<Device>>(found, cancellationToken)).Items.SingleOrDefault();

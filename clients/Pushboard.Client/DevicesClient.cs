@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Pushboard.Contracts;
 using Pushboard.Contracts.Segments;
 
 namespace Pushboard.Client;
@@ -12,9 +13,6 @@ namespace Pushboard.Client;
 public sealed class DevicesClient(HttpClient http)
 {
     private const string Devices = "/api/devices";
-
-    // The device id that GET /api/devices/{deviceId} cannot read: that path is the device stats.
-    private const string StatsDeviceId = "stats";
 
     /// <summary><c>PUT /api/devices/{deviceId}</c>: registers a device, or replaces every field of an existing one.</summary>
     public async Task<DeviceRegistrationResult> RegisterAsync(
@@ -42,7 +40,7 @@ public sealed class DevicesClient(HttpClient http)
     /// with <c>POST /api/devices/query</c>, as <c>GET /api/devices/stats</c> answers the device stats.</summary>
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
-        if (deviceId != StatsDeviceId)
+        if (deviceId != ApiPatterns.StatsDeviceId)
         {
             return await PushboardCalls.GetOrDefaultAsync<Device>(http, DeviceUri(deviceId), "pushboard get device", cancellationToken);
         }

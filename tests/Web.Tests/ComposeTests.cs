@@ -8,6 +8,9 @@ namespace Pushboard.Web.Tests;
 
 public sealed class ComposeTests : ConsoleContext
 {
+    // What the clients' resilience pipeline throws when NotificationApi did not answer in time.
+    private static readonly TimeoutRejectedException NoAnswer = new("The operation didn't complete within the allowed timeout of '00:00:30'.");
+
     private readonly FakeNotificationApi _api = new();
 
     public ComposeTests()
@@ -55,10 +58,7 @@ public sealed class ComposeTests : ConsoleContext
     {
         _api.SendFailure = new ApiException("The encoded FCM message is 5000 bytes; FCM's limit is 4096 bytes.",
             new Dictionary<string, string[]> { ["payload"] = ["The encoded FCM message is 5000 bytes; FCM's limit is 4096 bytes."] });
-        var page = Render<Notifications>();
-
-        page.Find("#target").Change("device-1");
-        page.Find("#title").Change("big");
+        var page = RenderForm(title: "big");
         page.Find("form.compose").Submit();
 
         Assert.Contains("4096 bytes", page.Find(".field-error[data-field='payload']").TextContent);
@@ -67,11 +67,8 @@ public sealed class ComposeTests : ConsoleContext
     [Fact]
     public void A_send_the_clients_resilience_pipeline_gave_up_on_says_it_may_have_been_accepted()
     {
-        _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
-        var page = Render<Notifications>();
-
-        page.Find("#target").Change("device-1");
-        page.Find("#title").Change("hello");
+        _api.SendFailure = NoAnswer;
+        var page = RenderForm(title: "hello");
         page.Find("form.compose").Submit();
 
         Assert.Contains("NotificationApi did not answer in time, and it may have accepted the notification", page.Find("[role=alert]").TextContent);
@@ -80,10 +77,8 @@ public sealed class ComposeTests : ConsoleContext
     [Fact]
     public void Sending_again_after_no_answer_reuses_the_requests_idempotency_key_and_another_request_gets_another()
     {
-        _api.SendFailure = new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:30'.");
-        var page = Render<Notifications>();
-        page.Find("#target").Change("device-1");
-        page.Find("#title").Change("hello");
+        _api.SendFailure = NoAnswer;
+        var page = RenderForm(title: "hello");
 
         page.Find("form.compose").Submit();
         page.Find("#title").Change("hello again");
@@ -120,5 +115,14 @@ public sealed class ComposeTests : ConsoleContext
         Assert.Contains("\"deviceIds\":[\"a\",\"b\"]", json);
         Assert.Contains("\"orderId\":\"1234\"", json);
         Assert.Contains("\"ttlSeconds\":60", json);
+    }
+
+    // The compose form with a device id and a title.
+    private IRenderedComponent<Notifications> RenderForm(string title)
+    {
+        var page = Render<Notifications>();
+        page.Find("#target").Change("device-1");
+        page.Find("#title").Change(title);
+        return page;
     }
 }
