@@ -37,13 +37,17 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         """;
 
     // Counts a page's new deliveries (the CTE `written`) on the notification and the final ones (failed at resolution) in
-    // the minute's outcome rollup, widens the scheduled work row of each moment, and returns the ids to send now.
+    // the minute's outcome rollup, widens the scheduled work row of each moment, and returns the ids to send now. The count
+    // row is touched even when the page added nothing, while the resolution is open: its updated_at is the progress the
+    // stalled sweeper looks for, and a resolution being redone writes only pages of duplicates. A page written after the
+    // resolution finished touches nothing.
     private const string CountAddedPage = $"""
         counted AS (
             INSERT INTO delivery_counts AS c ({CountColumns})
             SELECT @notification, @shard, count(*), count(*) FILTER (WHERE status = 'pending'), 0,
                 count(*) FILTER (WHERE status = 'failed'), 0, @now, @minute, count(*) FILTER (WHERE status <> 'pending'), 0
             FROM written
+            HAVING EXISTS (SELECT FROM resolving)
             ON CONFLICT (notification_id, shard) DO UPDATE SET updated_at = excluded.updated_at,
                 targeted = c.targeted + excluded.targeted, pending = c.pending + excluded.pending, failed = c.failed + excluded.failed,
                 {RollRateMinute}

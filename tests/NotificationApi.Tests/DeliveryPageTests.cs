@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
@@ -70,12 +71,15 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         var store = new DeliveryStore(db, TimeProvider.System);
         await store.AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
         await store.FinishResolvingAsync(notificationId, "unused", CancellationToken.None);
+        var countsTouched = await CountsTouchedAsync(notificationId);
+        var lateResolver = new DeliveryStore(db, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1)));
 
-        var late = await store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: true), CancellationToken.None);
+        var late = await lateResolver.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: true), CancellationToken.None);
 
         Assert.Empty(late);
         Assert.Equal(["page-a", "page-b"], (await WrittenAsync(db, notificationId)).Select(d => d.DeviceId));
         Assert.Equal((2, 1, 1), await CountsAsync(notificationId));
+        Assert.Equal(countsTouched, await CountsTouchedAsync(notificationId));
         Assert.True(await store.ResolutionIsOverAsync(notificationId, CancellationToken.None));
     }
 
@@ -128,6 +132,13 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
 
     private static Task<List<Delivery>> WrittenAsync(NotificationsDbContext db, Guid notificationId) =>
         db.Deliveries.AsNoTracking().Where(d => d.NotificationId == notificationId).OrderBy(d => d.Id).ToListAsync();
+
+    // When the notification's counts last moved: the progress the stalled sweeper reads.
+    private async Task<DateTime> CountsTouchedAsync(Guid notificationId)
+    {
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        return await db.DeliveryCounts.Where(c => c.NotificationId == notificationId).MaxAsync(c => c.UpdatedAt);
+    }
 
     // The notification's targeted, pending and failed counts.
     private async Task<(int, int, int)> CountsAsync(Guid notificationId)
