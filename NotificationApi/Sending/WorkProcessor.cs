@@ -37,16 +37,14 @@ public sealed partial class WorkProcessor(
         }
 
         // Deliveries of a canceled notification that nobody canceled yet (a page its resolver wrote after the cancel, or
-        // one its sender left when it died) are canceled here; the item stays until none is held by a sender.
+        // one its sender left when it died) are canceled here; the item stays until none is held by a sender. A resolve
+        // item covers them all: its resolver may have died between writing a page and queueing the page's send item, and
+        // a cancel cut short by a crash did not reach that page.
         if (notification.Status == NotificationStatus.Canceled)
         {
-            if (item.Kind == WorkKind.Resolve)
-            {
-                return true;
-            }
-
-            await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, item.FirstDeliveryId, item.LastDeliveryId, cancellationToken);
-            return !await deliveries.AnyPendingAsync(notification.Id, item.FirstDeliveryId, item.LastDeliveryId, DueBy(item), cancellationToken);
+            var (first, last) = item.Kind == WorkKind.Resolve ? (0L, long.MaxValue) : (item.FirstDeliveryId, item.LastDeliveryId);
+            await deliveries.CancelAllPendingAsync(notification.Id, leaseId: null, first, last, cancellationToken);
+            return !await deliveries.AnyPendingAsync(notification.Id, first, last, DueBy(item), cancellationToken);
         }
 
         return item.Kind == WorkKind.Resolve

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
 using Pushboard.Tests;
 using StackExchange.Redis;
 
@@ -124,6 +127,35 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var ended = await _pushboard.PollAsync(id, n => n["status"].Text() != "sending", TimeSpan.FromSeconds(10));
         Assert.Equal("failed", ended["status"].Text());
         Assert.Equal("No device matched the target.", ended["failureReason"].Text());
+    }
+
+    [Fact]
+    public async Task A_resolve_item_read_again_cancels_the_page_a_cancel_cut_short_left_pending()
+    {
+        // The resolver wrote a page and died before queueing its send item; the cancel wrote `canceled` and stopped (a
+        // crash) before it reached the page. Only the resolve item, claimed again, is left to end it.
+        var id = Guid.CreateVersion7();
+        var token = PushboardClient.Unique("token");
+        await using (var db = await NotificationsDb.OpenAsync(fixture))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
+                VALUES ({0}, 'canceled', now(), now(), NULL, now(), 0, '{{"all": true}}', '{{"data": {{"a": "b"}}}}')
+                """, id);
+            await new DeliveryStore(db, TimeProvider.System).AddAsync(
+                id, [new NewDelivery(PushboardClient.Unique("phone"), null, token, DeliveryStatus.Pending, null)],
+                new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await ReadResolveItemAgainAsync(id.ToString(), timeout.Token);
+
+        var canceled = await _pushboard.PollAsync(id.ToString(), _ => true, TimeSpan.FromSeconds(5));
+        Assert.Equal("canceled", canceled["status"].Text());
+        Assert.Equal((0, 1), (PushboardClient.Count(canceled, "pending"), PushboardClient.Count(canceled, "canceled")));
+        Assert.Equal("canceled", Assert.Single(await _pushboard.DeliveriesAsync(id.ToString()))["status"].Text());
+        Assert.Empty(await _pushboard.ReceivedAsync(token));
     }
 
     // Queues a resolve item of the notification, as the sweeper or a redelivery would, and waits until a worker is done with it.
