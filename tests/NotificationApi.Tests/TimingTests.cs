@@ -2,7 +2,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
+using Pushboard.NotificationApi.Sending;
 using Pushboard.Tests;
 using StackExchange.Redis;
 
@@ -146,7 +152,7 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         {
             Assert.True(await row.ReadAsync());
             await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
-            await redis.GetDatabase().StreamAddAsync(Sending.WorkQueue.StreamName,
+            await redis.GetDatabase().StreamAddAsync(WorkQueue.StreamName,
             [
                 new("kind", "Send"), new("notification", id), new("first", row.GetInt64(1)), new("last", row.GetInt64(2)),
                 new("traceparent", ""), new("due", row.GetDateTime(0).Ticks),
@@ -156,6 +162,48 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         var sent = await WaitUntilAsync(id, n => PushboardClient.Count(n, "sent") == 1, TimeSpan.FromSeconds(30));
         Assert.Equal(0, PushboardClient.Count(sent, "pending"));
         Assert.Single(await _pushboard.ReceivedAsync(token));
+    }
+
+    [Fact]
+    public async Task The_scheduler_completes_a_notification_whose_last_moment_was_sent_before_it_went_sending()
+    {
+        // The last moment's deliveries ended while the notification was still scheduled (another replica's senders were
+        // quick), so none of them completed it: the scheduler that queued the moment is the last to look. It runs here in
+        // process on a clock a day ahead, for a moment the AppHost's own scheduler does not see due yet, and queues onto a
+        // Redis database no worker reads, so that no sender can complete the notification instead.
+        var id = Guid.CreateVersion7();
+        var moment = DateTime.UtcNow.AddDays(1);
+        await using (var db = await NotificationsDb.OpenAsync(fixture))
+        {
+            db.Notifications.Add(new Notification
+            {
+                Id = id, Status = NotificationStatus.Scheduled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                LocalTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture), TargetJson = """{"all": true}""",
+                MessageJson = """{"data": {"kind": "early"}}""",
+            });
+            await db.SaveChangesAsync();
+            var store = new DeliveryStore(db, TimeProvider.System);
+            await store.AddAsync(id, [new NewDelivery(PushboardClient.Unique("early"), null, PushboardClient.Unique("token"), DeliveryStatus.Pending, null, moment)],
+                new ResolutionPages(writtenBefore: false), CancellationToken.None);
+            await store.FinishResolvingAsync(id, "unused", CancellationToken.None);
+            var delivery = await db.Deliveries.SingleAsync(d => d.NotificationId == id);
+            await store.RecordAsync(id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)],
+                CancellationToken.None);
+        }
+
+        Assert.Equal("scheduled", (await Notification(id.ToString()))["status"].Text());
+        await using var services = await SchedulerServicesAsync(new FakeTimeProvider(moment.AddMinutes(1)));
+        var scheduler = ActivatorUtilities.CreateInstance<NotificationScheduler>(services);
+        await scheduler.StartAsync(CancellationToken.None);
+        try
+        {
+            var ended = await WaitUntilAsync(id.ToString(), n => n["status"].Text() is not ("scheduled" or "sending"), TimeSpan.FromSeconds(15));
+            Assert.Equal("completed", ended["status"].Text());
+        }
+        finally
+        {
+            await scheduler.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
@@ -270,6 +318,25 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
 
     private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
         _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
+
+    // What NotificationScheduler needs, on the AppHost's Postgres and on a Redis database of its own.
+    private async Task<ServiceProvider> SchedulerServicesAsync(TimeProvider clock)
+    {
+        var notificationsDb = await fixture.ConnectionStringOf("notificationsdb");
+        var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton(clock)
+            .AddSingleton<IConnectionMultiplexer>(_ => redis)
+            .AddSingleton<WorkQueue>()
+            .AddSingleton<SendingMetrics>()
+            .AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(notificationsDb))
+            .AddScoped<ScheduledWorkStore>()
+            .AddScoped<DeliveryStore>();
+        services.AddOptions<SendingOptions>();
+        return services.BuildServiceProvider();
+    }
 
     private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
