@@ -12,26 +12,9 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
     [Fact]
     public async Task A_delivery_another_sender_is_leasing_at_that_moment_is_passed_over_not_held_twice()
     {
-        // Deliveries of a notification no replica knows (deliveries have no foreign key), so only this test leases them.
         var notificationId = Guid.CreateVersion7();
         await using var other = await fixture.OpenDatabaseAsync("notificationsdb");
-        var ids = new List<long>();
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO deliveries (notification_id, device_id, token, status, attempts, updated_at)
-            SELECT @notification, 'lease-' || n, 'token-' || n, 'pending', 0, now() FROM generate_series(1, 3) AS n
-            RETURNING id
-            """, other))
-        {
-            insert.Parameters.AddWithValue("notification", notificationId);
-            await using var reader = await insert.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
-        ids.Sort();
+        var ids = await InsertPendingAsync(other, notificationId);
         var otherLease = Guid.CreateVersion7();
         await using var leasing = await other.BeginTransactionAsync();
         await using (var lease = new NpgsqlCommand(
@@ -63,5 +46,55 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         }
 
         Assert.Equal([myLease, otherLease, myLease], held);
+    }
+
+    [Fact]
+    public async Task A_page_whose_lease_ran_out_and_was_partly_taken_over_is_not_renewed_and_letting_go_leaves_the_other_senders()
+    {
+        // What a sender checks after reading a local-time page's devices again, which takes as long as DeviceApi does.
+        var notificationId = Guid.CreateVersion7();
+        await using var other = await fixture.OpenDatabaseAsync("notificationsdb");
+        var ids = await InsertPendingAsync(other, notificationId);
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        var (myLease, otherLease) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var duration = TimeSpan.FromSeconds(30);
+        await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 10, myLease, duration, CancellationToken.None);
+        Assert.True(await store.RenewWholeLeaseAsync(myLease, [.. ids], duration, CancellationToken.None));
+
+        await using (var runOut = new NpgsqlCommand("UPDATE deliveries SET lease_expires_at = now() - interval '1 second' WHERE id = ANY(@ids)", other))
+        {
+            runOut.Parameters.AddWithValue("ids", ids.ToArray());
+            await runOut.ExecuteNonQueryAsync();
+        }
+
+        var taken = await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 1, otherLease, duration, CancellationToken.None);
+        Assert.Equal([ids[0]], taken.Select(d => d.Id));
+
+        Assert.False(await store.RenewWholeLeaseAsync(myLease, [.. ids], duration, CancellationToken.None));
+        await store.ReleaseLeaseAsync(myLease, [.. ids], CancellationToken.None);
+        Assert.Equal([otherLease, null, null], await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).Select(d => d.LeaseId).ToListAsync());
+    }
+
+    // Three pending deliveries of a notification no replica knows (deliveries have no foreign key), so only the test
+    // leases them; their ids in order.
+    private static async Task<List<long>> InsertPendingAsync(NpgsqlConnection connection, Guid notificationId)
+    {
+        var ids = new List<long>();
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO deliveries (notification_id, device_id, token, status, attempts, updated_at)
+            SELECT @notification, 'lease-' || n, 'token-' || n, 'pending', 0, now() FROM generate_series(1, 3) AS n
+            RETURNING id
+            """, connection);
+        insert.Parameters.AddWithValue("notification", notificationId);
+        await using var reader = await insert.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        ids.Sort();
+        return ids;
     }
 }
