@@ -169,36 +169,40 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
     {
         // The last moment's deliveries ended while the notification was still scheduled (another replica's senders were
         // quick), so none of them completed it: the scheduler that queued the moment is the last to look. It runs here in
-        // process on a clock a day ahead, for a moment the AppHost's own scheduler does not see due yet, and queues onto a
-        // Redis database no worker reads, so that no sender can complete the notification instead.
+        // process on a clock past the moment, over a database of the test's own, and queues onto a Redis database no
+        // worker reads, so that no sender can complete the notification instead.
         var id = Guid.CreateVersion7();
-        var moment = DateTime.UtcNow.AddDays(1);
-        await using (var db = await NotificationsDb.OpenAsync(fixture))
+        var moment = DateTime.UtcNow.AddHours(1);
+        await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        await using var db = own.Open();
+        db.Notifications.Add(new Notification
         {
-            db.Notifications.Add(new Notification
-            {
-                Id = id, Status = NotificationStatus.Scheduled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-                LocalTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture), TargetJson = """{"all": true}""",
-                MessageJson = """{"data": {"kind": "early"}}""",
-            });
-            await db.SaveChangesAsync();
-            var store = new DeliveryStore(db, TimeProvider.System);
-            await store.AddAsync(id, [new NewDelivery(PushboardClient.Unique("early"), null, PushboardClient.Unique("token"), DeliveryStatus.Pending, null, moment)],
-                new ResolutionPages(writtenBefore: false), CancellationToken.None);
-            await store.FinishResolvingAsync(id, "unused", CancellationToken.None);
-            var delivery = await db.Deliveries.SingleAsync(d => d.NotificationId == id);
-            await store.RecordAsync(id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)],
-                CancellationToken.None);
-        }
+            Id = id, Status = NotificationStatus.Scheduled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            LocalTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture), TargetJson = """{"all": true}""",
+            MessageJson = """{"data": {"kind": "early"}}""",
+        });
+        await db.SaveChangesAsync();
+        var store = new DeliveryStore(db, TimeProvider.System);
+        await store.AddAsync(id, [new NewDelivery(PushboardClient.Unique("early"), null, PushboardClient.Unique("token"), DeliveryStatus.Pending, null, moment)],
+            new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        await store.FinishResolvingAsync(id, "unused", CancellationToken.None);
+        var delivery = await db.Deliveries.SingleAsync(d => d.NotificationId == id);
+        await store.RecordAsync(id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)],
+            CancellationToken.None);
+        Assert.Equal(NotificationStatus.Scheduled, await StatusAsync(db, id));
 
-        Assert.Equal("scheduled", (await Notification(id.ToString()))["status"].Text());
-        await using var services = await SchedulerServicesAsync(new FakeTimeProvider(moment.AddMinutes(1)));
+        await using var services = await SchedulerServicesAsync(own.ConnectionString, new FakeTimeProvider(moment.AddMinutes(1)));
         var scheduler = ActivatorUtilities.CreateInstance<NotificationScheduler>(services);
         await scheduler.StartAsync(CancellationToken.None);
         try
         {
-            var ended = await WaitUntilAsync(id.ToString(), n => n["status"].Text() is not ("scheduled" or "sending"), TimeSpan.FromSeconds(15));
-            Assert.Equal("completed", ended["status"].Text());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            while (await StatusAsync(db, id) is NotificationStatus.Scheduled or NotificationStatus.Sending)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+
+            Assert.Equal(NotificationStatus.Completed, await StatusAsync(db, id));
         }
         finally
         {
@@ -319,10 +323,9 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
     private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
         _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
 
-    // What NotificationScheduler needs, on the AppHost's Postgres and on a Redis database of its own.
-    private async Task<ServiceProvider> SchedulerServicesAsync(TimeProvider clock)
+    // What NotificationScheduler needs, on the given notifications database and on a Redis database of its own.
+    private async Task<ServiceProvider> SchedulerServicesAsync(string notificationsDb, TimeProvider clock)
     {
-        var notificationsDb = await fixture.ConnectionStringOf("notificationsdb");
         var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
         var services = new ServiceCollection()
             .AddLogging()
@@ -337,6 +340,9 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         services.AddOptions<SendingOptions>();
         return services.BuildServiceProvider();
     }
+
+    private static Task<string> StatusAsync(NotificationsDbContext db, Guid id) =>
+        db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.Status).SingleAsync();
 
     private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

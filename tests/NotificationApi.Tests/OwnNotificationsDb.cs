@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// A notifications database of the test's own on the AppHost's Postgres, migrated like notificationsdb and dropped on
+// dispose: a job run in process there (the scheduler) takes no other test's rows, and no replica of the AppHost sees
+// the test's.
+internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string connectionString) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public static async Task<OwnNotificationsDb> CreateAsync(PushboardAppFixture fixture)
+    {
+        var name = $"notifications_{Guid.NewGuid():N}";
+        await ExecuteAsync(fixture, $"CREATE DATABASE \"{name}\"");
+        var own = new OwnNotificationsDb(fixture, new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOf("notificationsdb")) { Database = name }.ConnectionString);
+        await using var db = own.Open();
+        await db.Database.MigrateAsync();
+        return own;
+    }
+
+    public NotificationsDbContext Open() =>
+        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(ConnectionString).Options);
+
+    public async ValueTask DisposeAsync() =>
+        await ExecuteAsync(fixture, $"DROP DATABASE \"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}\" WITH (FORCE)");
+
+    private static async Task ExecuteAsync(PushboardAppFixture fixture, string sql)
+    {
+        await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
