@@ -64,6 +64,23 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
     }
 
     [Fact]
+    public async Task A_page_of_duplicates_in_an_open_resolution_counts_nothing_and_shows_progress()
+    {
+        // A resolution redone after a crash writes pages it wrote before: the stalled sweeper must see it at work.
+        var notificationId = await StoreEndedNotificationAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        await new DeliveryStore(db, TimeProvider.System)
+            .AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        var countsTouched = await CountsTouchedAsync(notificationId);
+        var redoing = new DeliveryStore(db, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1)));
+
+        Assert.Empty(await redoing.AddAsync(notificationId, FirstTry, new ResolutionPages(writtenBefore: true), CancellationToken.None));
+
+        Assert.Equal((2, 1, 1), await CountsAsync(notificationId));
+        Assert.True(await CountsTouchedAsync(notificationId) > countsTouched);
+    }
+
+    [Fact]
     public async Task A_page_written_after_the_resolution_finished_adds_nothing()
     {
         var notificationId = await StoreEndedNotificationAsync();

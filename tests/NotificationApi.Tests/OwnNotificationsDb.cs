@@ -17,9 +17,17 @@ internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string con
         var name = $"notifications_{Guid.NewGuid():N}";
         await ExecuteAsync(fixture, $"CREATE DATABASE \"{name}\"");
         var own = new OwnNotificationsDb(fixture, new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOf("notificationsdb")) { Database = name }.ConnectionString);
-        await using var db = own.Open();
-        await db.Database.MigrateAsync();
-        return own;
+        try
+        {
+            await using var db = own.Open();
+            await db.Database.MigrateAsync();
+            return own;
+        }
+        catch
+        {
+            await own.DisposeAsync();
+            throw;
+        }
     }
 
     public NotificationsDbContext Open() =>

@@ -169,8 +169,8 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
     {
         // The last moment's deliveries ended while the notification was still scheduled (another replica's senders were
         // quick), so none of them completed it: the scheduler that queued the moment is the last to look. It runs here in
-        // process on a clock past the moment, over a database of the test's own, and queues onto a Redis database no
-        // worker reads, so that no sender can complete the notification instead.
+        // process on a clock past the moment, over a database of the test's own that no replica of the AppHost sees, so
+        // that no sender can complete the notification instead; its send item goes to a Redis database no worker reads.
         var id = Guid.CreateVersion7();
         var moment = DateTime.UtcNow.AddHours(1);
         await using var own = await OwnNotificationsDb.CreateAsync(fixture);
@@ -192,14 +192,14 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(NotificationStatus.Scheduled, await StatusAsync(db, id));
 
         await using var services = await SchedulerServicesAsync(own.ConnectionString, new FakeTimeProvider(moment.AddMinutes(1)));
-        var scheduler = ActivatorUtilities.CreateInstance<NotificationScheduler>(services);
+        using var scheduler = ActivatorUtilities.CreateInstance<NotificationScheduler>(services);
         await scheduler.StartAsync(CancellationToken.None);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            while (await StatusAsync(db, id) is NotificationStatus.Scheduled or NotificationStatus.Sending)
+            var until = DateTime.UtcNow.AddSeconds(15);
+            while (await StatusAsync(db, id) is NotificationStatus.Scheduled or NotificationStatus.Sending && DateTime.UtcNow < until)
             {
-                await Task.Delay(100, timeout.Token);
+                await Task.Delay(100);
             }
 
             Assert.Equal(NotificationStatus.Completed, await StatusAsync(db, id));
