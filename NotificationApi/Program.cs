@@ -29,3 +29,6 @@ app.MapNotificationApi();
 app.MapStatsApi();
 
 app.Run();
+
+// Visible to tests/NotificationApi.Tests, which host a replica in process (WebApplicationFactory).
+public partial class Program;

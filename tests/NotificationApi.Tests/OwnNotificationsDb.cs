@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
 using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
@@ -28,6 +30,26 @@ internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string con
             await own.DisposeAsync();
             throw;
         }
+    }
+
+    // A localTime notification whose resolution wrote one delivery at moment and finished: it stays scheduled until a
+    // scheduler queues the moment.
+    public async Task<Guid> StoreResolvedMomentAsync(string deviceId, string token, DateTime moment)
+    {
+        var id = Guid.CreateVersion7();
+        await using var db = Open();
+        db.Notifications.Add(new Notification
+        {
+            Id = id, Status = NotificationStatus.Scheduled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            LocalTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture), TargetJson = $$"""{"deviceIds": ["{{deviceId}}"]}""",
+            MessageJson = """{"data": {"kind": "moment"}}""",
+        });
+        await db.SaveChangesAsync();
+        var store = new DeliveryStore(db, TimeProvider.System);
+        await store.AddAsync(id, [new NewDelivery(deviceId, null, token, DeliveryStatus.Pending, null, moment)],
+            new ResolutionPages(writtenBefore: false), CancellationToken.None);
+        await store.FinishResolvingAsync(id, "unused", CancellationToken.None);
+        return id;
     }
 
     public NotificationsDbContext Open() =>

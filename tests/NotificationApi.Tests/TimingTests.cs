@@ -171,24 +171,13 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         // quick), so none of them completed it: the scheduler that queued the moment is the last to look. It runs here in
         // process on a clock past the moment, over a database of the test's own that no replica of the AppHost sees, so
         // that no sender can complete the notification instead; its send item goes to a Redis database no worker reads.
-        var id = Guid.CreateVersion7();
         var moment = DateTime.UtcNow.AddHours(1);
         await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        var id = await own.StoreResolvedMomentAsync(PushboardClient.Unique("early"), PushboardClient.Unique("token"), moment);
         await using var db = own.Open();
-        db.Notifications.Add(new Notification
-        {
-            Id = id, Status = NotificationStatus.Scheduled, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-            LocalTime = moment.ToString("HH:mm", CultureInfo.InvariantCulture), TargetJson = """{"all": true}""",
-            MessageJson = """{"data": {"kind": "early"}}""",
-        });
-        await db.SaveChangesAsync();
-        var store = new DeliveryStore(db, TimeProvider.System);
-        await store.AddAsync(id, [new NewDelivery(PushboardClient.Unique("early"), null, PushboardClient.Unique("token"), DeliveryStatus.Pending, null, moment)],
-            new ResolutionPages(writtenBefore: false), CancellationToken.None);
-        await store.FinishResolvingAsync(id, "unused", CancellationToken.None);
         var delivery = await db.Deliveries.SingleAsync(d => d.NotificationId == id);
-        await store.RecordAsync(id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)],
-            CancellationToken.None);
+        await new DeliveryStore(db, TimeProvider.System).RecordAsync(
+            id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)], CancellationToken.None);
         Assert.Equal(NotificationStatus.Scheduled, await StatusAsync(db, id));
 
         await using var services = await SchedulerServicesAsync(own.ConnectionString, new FakeTimeProvider(moment.AddMinutes(1)));

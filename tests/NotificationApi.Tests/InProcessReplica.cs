@@ -1,0 +1,40 @@
+extern alias notificationapi;
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// A NotificationApi replica in process, with the AppHost's DeviceApi, FCM emulator and keys, over a notifications
+// database of the test's own and its own Redis database: only the test's work reaches it, and it reaches no one else's.
+// Its calls to DeviceApi pass through the given handler, so a test can hold one open.
+internal static class InProcessReplica
+{
+    public static async Task<WebApplicationFactory<notificationapi::Program>> StartAsync(
+        PushboardAppFixture fixture, OwnNotificationsDb database, Func<DelegatingHandler> deviceApiHandler)
+    {
+        var serviceAccount = await fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account").GetValueAsync(default);
+        var cache = await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1";
+        var replica = new WebApplicationFactory<notificationapi::Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:notificationsdb", database.ConnectionString);
+            host.UseSetting("ConnectionStrings:cache", cache);
+            host.UseSetting("DeviceApi:BaseAddress", fixture.EndpointOf("deviceapi").ToString());
+            host.UseSetting("Parameters:admin-api-key", fixture.AdminApiKey);
+            host.UseSetting("Parameters:app-api-key", fixture.AppApiKey);
+            host.UseSetting("Fcm:ServiceAccountJson", serviceAccount);
+            host.UseSetting("Fcm:Endpoint", $"http://localhost:{fixture.FcmEmulatorHttp2Port}");
+            host.UseSetting("Fcm:ProjectId", "pushboard-local");
+            host.ConfigureTestServices(services => services.AddHttpClient<DeviceDirectory>().AddHttpMessageHandler(deviceApiHandler));
+        });
+        _ = replica.Server;
+        return replica;
+    }
+}

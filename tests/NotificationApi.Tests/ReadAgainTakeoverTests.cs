@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Pushboard.NotificationApi.Model;
+using Pushboard.Tests;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// At its moment a local-time page's devices are read again from DeviceApi, with no lease keeper running yet; a page
+// another sender took over meanwhile must not be sent by both.
+[Collection(NotificationApiCollection.Name)]
+public sealed class ReadAgainTakeoverTests(PushboardAppFixture fixture) : IDisposable
+{
+    private readonly PushboardClient _pushboard = new(fixture);
+
+    [Fact]
+    public async Task A_page_taken_over_while_its_devices_were_read_again_is_left_to_the_other_sender()
+    {
+        var (device, token) = (PushboardClient.Unique("reread"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+        await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        var id = await own.StoreResolvedMomentAsync(device, token, DateTime.UtcNow.AddSeconds(-1));
+        var reading = new ReadingHeld();
+
+        await using var replica = await InProcessReplica.StartAsync(fixture, own, () => new HoldingHandler(reading));
+        await reading.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        // The replica's lease ran out while DeviceApi was slow, and another sender took the page.
+        var otherSender = Guid.CreateVersion7();
+        await using (var db = own.Open())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE deliveries SET lease_id = {0}, lease_expires_at = now() + interval '1 minute' WHERE notification_id = {1}", otherSender, id);
+        }
+
+        reading.Release();
+        // Ample for a send to the emulator (milliseconds), had the replica gone on with the page.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await _pushboard.ReceivedAsync(token));
+        await using var check = own.Open();
+        var delivery = await check.Deliveries.AsNoTracking().SingleAsync(d => d.NotificationId == id);
+        Assert.Equal((DeliveryStatus.Pending, otherSender), (delivery.Status, delivery.LeaseId));
+    }
+
+    public void Dispose() => _pushboard.Dispose();
+
+    // The first read of devices from DeviceApi, held until the test lets it go.
+    private sealed class ReadingHeld
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public Task EnterAsync()
+        {
+            _started.TrySetResult();
+            return _released.Task;
+        }
+
+        public void Release() => _released.TrySetResult();
+    }
+
+    private sealed class HoldingHandler(ReadingHeld reading) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri?.AbsolutePath == "/api/devices/query")
+            {
+                await reading.EnterAsync().WaitAsync(cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}
