@@ -2,6 +2,7 @@ extern alias notificationapi;
 
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -12,8 +13,9 @@ using Pushboard.Tests;
 namespace Pushboard.NotificationApi.Tests;
 
 // A NotificationApi replica in process, with the AppHost's DeviceApi, FCM emulator and keys, over a notifications
-// database of the test's own and its own Redis database: only the test's work reaches it, and it reaches no one else's.
-// Its calls to DeviceApi pass through the given handler, so a test can hold one open.
+// database of the test's own and Redis database 2, which nothing else uses: only the test's work reaches it, and it
+// reaches no one else's (tests of this assembly run one at a time). Dead tokens it publishes stay there, unread by
+// DeviceApi. Its calls to DeviceApi pass through the given handler, so a test can hold one open.
 internal static class InProcessReplica
 {
     public static async Task<WebApplicationFactory<notificationapi::Program>> StartAsync(
@@ -21,7 +23,8 @@ internal static class InProcessReplica
     {
         var serviceAccount = await fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account").GetValueAsync(default);
-        var cache = await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1";
+        var cache = await fixture.ConnectionStringOf("cache") + ",defaultDatabase=2";
+        var fcm = fixture.App.GetEndpoint("fcm-emulator", "http2");
         var replica = new WebApplicationFactory<notificationapi::Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:notificationsdb", database.ConnectionString);
@@ -30,11 +33,18 @@ internal static class InProcessReplica
             host.UseSetting("Parameters:admin-api-key", fixture.AdminApiKey);
             host.UseSetting("Parameters:app-api-key", fixture.AppApiKey);
             host.UseSetting("Fcm:ServiceAccountJson", serviceAccount);
-            host.UseSetting("Fcm:Endpoint", $"http://localhost:{fixture.FcmEmulatorHttp2Port}");
-            host.UseSetting("Fcm:ProjectId", "pushboard-local");
+            host.UseSetting("Fcm:Endpoint", fcm.ToString());
             host.ConfigureTestServices(services => services.AddHttpClient<DeviceDirectory>().AddHttpMessageHandler(deviceApiHandler));
         });
-        _ = replica.Server;
-        return replica;
+        try
+        {
+            _ = replica.Server;
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
     }
 }

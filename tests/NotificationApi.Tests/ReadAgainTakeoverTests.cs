@@ -31,10 +31,12 @@ public sealed class ReadAgainTakeoverTests(PushboardAppFixture fixture) : IDispo
         }
 
         reading.Release();
-        // Ample for a send to the emulator (milliseconds), had the replica gone on with the page.
+        await reading.Answered.WaitAsync(TimeSpan.FromSeconds(30));
+        // Had the replica gone on with the page, its first send (a token from the emulator, a new HTTP/2 connection)
+        // would have reached the emulator well within this.
         await Task.Delay(TimeSpan.FromSeconds(3));
 
-        Assert.Empty(await _pushboard.ReceivedAsync(token));
+        Assert.Empty(await _pushboard.AttemptsAsync(token));
         await using var check = own.Open();
         var delivery = await check.Deliveries.AsNoTracking().SingleAsync(d => d.NotificationId == id);
         Assert.Equal((DeliveryStatus.Pending, otherSender), (delivery.Status, delivery.LeaseId));
@@ -42,13 +44,16 @@ public sealed class ReadAgainTakeoverTests(PushboardAppFixture fixture) : IDispo
 
     public void Dispose() => _pushboard.Dispose();
 
-    // The first read of devices from DeviceApi, held until the test lets it go.
+    // The replica's reads of devices from DeviceApi, each held until the test lets them go.
     private sealed class ReadingHeld
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Started => _started.Task;
+
+        public Task Answered => _answered.Task;
 
         public Task EnterAsync()
         {
@@ -57,18 +62,23 @@ public sealed class ReadAgainTakeoverTests(PushboardAppFixture fixture) : IDispo
         }
 
         public void Release() => _released.TrySetResult();
+
+        public void Answer() => _answered.TrySetResult();
     }
 
     private sealed class HoldingHandler(ReadingHeld reading) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri?.AbsolutePath == "/api/devices/query")
+            if (request.RequestUri?.AbsolutePath != "/api/devices/query")
             {
-                await reading.EnterAsync().WaitAsync(cancellationToken);
+                return await base.SendAsync(request, cancellationToken);
             }
 
-            return await base.SendAsync(request, cancellationToken);
+            await reading.EnterAsync().WaitAsync(cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            reading.Answer();
+            return response;
         }
     }
 }
