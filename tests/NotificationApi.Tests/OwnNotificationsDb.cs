@@ -52,8 +52,7 @@ internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string con
         return id;
     }
 
-    public NotificationsDbContext Open() =>
-        new(new DbContextOptionsBuilder<NotificationsDbContext>().UseNpgsql(ConnectionString).Options);
+    public NotificationsDbContext Open() => NotificationsDb.On(ConnectionString);
 
     public async ValueTask DisposeAsync() =>
         await ExecuteAsync(fixture, $"DROP DATABASE \"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}\" WITH (FORCE)");
