@@ -71,11 +71,13 @@ public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifeti
 
     protected static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
-    // Opens a fluent-select and chooses an option. A page is prerendered and then made interactive: a list opened before
-    // that closes when the component renders again, so the list is opened again until the option can be clicked
-    // (seen in CI: the option stayed hidden for 30 s).
+    // Opens a fluent-select and chooses an option once the page is interactive (its selects are disabled until then). A
+    // list opened while the component renders again closes, and a click on an option of a closing list falls on the page,
+    // so the list is opened again until the select holds the option (seen in CI: once the option stayed hidden for 30 s,
+    // once the click was taken and the page stayed on its first option).
     protected async Task ChooseAsync(string select, string value)
     {
+        await Page.Locator($"{select}:not([disabled])").WaitForAsync();
         var option = Page.Locator($"{select} fluent-option[value='{value}']");
         var deadline = DateTime.UtcNow + Patience;
         while (true)
@@ -84,9 +86,10 @@ public abstract partial class BrowserTest(BrowserFixture fixture) : IAsyncLifeti
             try
             {
                 await option.ClickAsync(new() { Timeout = 2000 });
+                await Assertions.Expect(Page.Locator(select)).ToHaveJSPropertyAsync("value", value, new() { Timeout = 2000 });
                 return;
             }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when ((e is TimeoutException or PlaywrightException) && DateTime.UtcNow < deadline)
             {
             }
         }
