@@ -20,13 +20,10 @@ public static class ApplicationServicesExtensions
                 $"The Web console needs the admin key: set Parameters:admin-api-key (environment Parameters__admin-api-key) to one or more keys separated by commas, each at least {ApiKeyList.MinLength} characters.")
             .ValidateOnStart();
         services.AddSingleton<AdminKey>();
-        services.AddTransient<AdminKeyHandler>();
         services.AddSingleton<AdminSessionEvents>();
 
-        services.AddHttpClient<IDeviceApiClient, DeviceApiClient>(http => http.BaseAddress = new Uri(DeviceApiAddress))
-            .AddHttpMessageHandler<AdminKeyHandler>();
-        services.AddHttpClient<INotificationApiClient, NotificationApiClient>(http => http.BaseAddress = new Uri(NotificationApiAddress))
-            .AddHttpMessageHandler<AdminKeyHandler>();
+        services.AddHttpClient<IDeviceApiClient, DeviceApiClient>((services, http) => AdminKey.Configure(services, http, DeviceApiAddress));
+        services.AddHttpClient<INotificationApiClient, NotificationApiClient>((services, http) => AdminKey.Configure(services, http, NotificationApiAddress));
         services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri(DeviceApiAddress));
         services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri(NotificationApiAddress));
         services.AddSingleton<HealthProbe>();

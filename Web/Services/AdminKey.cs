@@ -24,6 +24,14 @@ public sealed class AdminKey(IOptions<AdminKeyOptions> options)
 
     public string Value { get; } = ApiKeyList.First(options.Value.AdminApiKey);
 
+    // A client of an API with the key among its default headers, which a request gets once however often the service
+    // defaults' resilience handler sends it again (a handler inside that one would add it on every attempt).
+    public static void Configure(IServiceProvider services, HttpClient http, string address)
+    {
+        http.BaseAddress = new Uri(address);
+        http.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, services.GetRequiredService<AdminKey>().Value);
+    }
+
     // The claim of a session signed in with the presented key, or null when it is not a listed admin key.
     public Claim? SessionClaim(string? presented)
     {
@@ -61,13 +69,4 @@ public sealed partial class AdminSessionEvents(AdminKey key, ILogger<AdminSessio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A console session signed in with an admin key that is no longer listed was ended.")]
     private static partial void LogSessionEnded(ILogger logger);
-}
-
-public sealed class AdminKeyHandler(AdminKey key) : DelegatingHandler
-{
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        request.Headers.Add(ApiHeaders.ApiKey, key.Value);
-        return base.SendAsync(request, cancellationToken);
-    }
 }
