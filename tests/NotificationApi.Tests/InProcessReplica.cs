@@ -15,11 +15,11 @@ namespace Pushboard.NotificationApi.Tests;
 // A NotificationApi replica in process, with the AppHost's DeviceApi, FCM emulator and keys, over a notifications
 // database of the test's own and Redis database 2, which nothing else uses: only the test's work reaches it, and it
 // reaches no one else's (tests of this assembly run one at a time). Dead tokens it publishes stay there, unread by
-// DeviceApi. Its calls to DeviceApi pass through the given handler, so a test can hold one open.
+// DeviceApi. Its calls to DeviceApi pass through the handler given, if any, so a test can hold one open.
 internal static class InProcessReplica
 {
     public static async Task<WebApplicationFactory<notificationapi::Program>> StartAsync(
-        PushboardAppFixture fixture, OwnNotificationsDb database, Func<DelegatingHandler> deviceApiHandler)
+        PushboardAppFixture fixture, OwnNotificationsDb database, Func<DelegatingHandler>? deviceApiHandler = null)
     {
         var serviceAccount = await fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account").GetValueAsync(default);
@@ -34,7 +34,10 @@ internal static class InProcessReplica
             host.UseSetting("Parameters:app-api-key", fixture.AppApiKey);
             host.UseSetting("Fcm:ServiceAccountJson", serviceAccount);
             host.UseSetting("Fcm:Endpoint", fcm.ToString());
-            host.ConfigureTestServices(services => services.AddHttpClient<DeviceDirectory>().AddHttpMessageHandler(deviceApiHandler));
+            if (deviceApiHandler is not null)
+            {
+                host.ConfigureTestServices(services => services.AddHttpClient<DeviceDirectory>().AddHttpMessageHandler(deviceApiHandler));
+            }
         });
         try
         {

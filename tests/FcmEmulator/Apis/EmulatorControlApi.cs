@@ -3,7 +3,7 @@ using Pushboard.FcmEmulator.Model;
 
 namespace Pushboard.FcmEmulator.Apis;
 
-public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, bool UnknownProject = false);
+public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, int AnswerLatencyMs = 0, bool UnknownProject = false);
 
 // Test-only controls: fault injection and inspection of what the emulator received.
 public static class EmulatorControlApi
@@ -61,12 +61,17 @@ public static class EmulatorControlApi
             errors["latencyMs"] = ["latencyMs must be between 0 and 60000."];
         }
 
+        if (request.AnswerLatencyMs is < 0 or > 60_000)
+        {
+            errors["answerLatencyMs"] = ["answerLatencyMs must be between 0 and 60000."];
+        }
+
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);
         }
 
-        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.UnknownProject);
+        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.AnswerLatencyMs, request.UnknownProject);
         return Results.NoContent();
     }
 

@@ -55,6 +55,11 @@ public static class MessagesApi
                 statistics.Accepted(JsonMarshal.GetRawUtf8Value(message));
                 var name = $"projects/{projectId}/messages/{Interlocked.Increment(ref s_nextMessageId)}";
                 messages.Add(new StoredMessage(name, receivedAt, target.Token, target.Topic, message.GetRawText()));
+                if (profile.AnswerLatencyMs > 0)
+                {
+                    await Task.Delay(profile.AnswerLatencyMs, context.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 return Results.Text($"{{\"name\":\"{JsonEncodedText.Encode(name)}\"}}", "application/json");
             case "QUOTA_EXCEEDED":
                 statistics.Rejected(outcome);
