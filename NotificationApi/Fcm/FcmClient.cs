@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Fcm;
 
@@ -39,44 +40,62 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
             };
             request.Headers.Authorization = authorization;
             using var response = await http.SendAsync(request, sending.Token);
-            // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer.
-            using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(sending.Token));
+            using var answer = await ReadAnswerAsync(response, sending.Token);
+            var said = answer?.RootElement ?? default;
+            // A 2xx means FCM took the message, whether or not its answer can be read: it is not sent again.
             return response.IsSuccessStatusCode
-                ? new FcmOutcome(FcmOutcomeKind.Sent, answer.RootElement.GetProperty("name").GetString(), null)
-                : Classify(response, answer.RootElement);
+                ? new FcmOutcome(FcmOutcomeKind.Sent, Property(said, "name"), null)
+                : Classify(response, said);
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException
+        catch (Exception exception) when (exception is HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
     }
 
+    // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer. A body
+    // cut short, not JSON (a proxy's error page) or still unread at the deadline is no answer: the status code decides.
+    private static async Task<JsonDocument?> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
     // Firebase's ErrorCode reference: what each answer means for the token and for retrying.
     private FcmOutcome Classify(HttpResponseMessage response, JsonElement body)
     {
-        var error = body.TryGetProperty("error", out var e) ? e : default;
-        var status = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("status", out var s) ? s.GetString() : null;
-        var message = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
+        var error = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("error", out var e) ? e : default;
+        var status = Property(error, "status");
+        var message = Property(error, "message") ?? "";
         string? errorCode = null;
         var blamesToken = message.Contains("registration token", StringComparison.OrdinalIgnoreCase);
         if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
         {
             foreach (var detail in details.EnumerateArray())
             {
-                if (detail.TryGetProperty("errorCode", out var code))
+                errorCode ??= Property(detail, "errorCode");
+                if (detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("fieldViolations", out var violations) && violations.ValueKind == JsonValueKind.Array)
                 {
-                    errorCode ??= code.GetString();
-                }
-
-                if (detail.TryGetProperty("fieldViolations", out var violations) && violations.ValueKind == JsonValueKind.Array)
-                {
-                    blamesToken |= violations.EnumerateArray().Any(v => v.TryGetProperty("field", out var f) && f.GetString() == "message.token");
+                    blamesToken |= violations.EnumerateArray().Any(v => Property(v, "field") == "message.token");
                 }
             }
         }
 
         errorCode ??= status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Recorded with the delivery: a code longer than its column would fail the whole chunk's record.
+        errorCode = errorCode.Length > DeliveryErrors.MaxLength ? errorCode[..DeliveryErrors.MaxLength] : errorCode;
         var retryAfter = response.Headers.RetryAfter?.Delta
             ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
         return (response.StatusCode, errorCode) switch

@@ -53,7 +53,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             delivery.Property(d => d.Token).HasColumnName("token").HasMaxLength(4096);
             delivery.Property(d => d.Status).HasColumnName("status").HasMaxLength(16);
             delivery.Property(d => d.FcmMessageId).HasColumnName("fcm_message_id");
-            delivery.Property(d => d.Error).HasColumnName("error").HasMaxLength(64);
+            delivery.Property(d => d.Error).HasColumnName("error").HasMaxLength(DeliveryErrors.MaxLength);
             delivery.Property(d => d.Attempts).HasColumnName("attempts");
             delivery.Property(d => d.UpdatedAt).HasColumnName("updated_at");
             delivery.Property(d => d.LeaseId).HasColumnName("lease_id");
@@ -112,7 +112,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             outcome.HasKey(o => new { o.Minute, o.Outcome, o.Error, o.Shard });
             outcome.Property(o => o.Minute).HasColumnName("minute");
             outcome.Property(o => o.Outcome).HasColumnName("outcome").HasMaxLength(16);
-            outcome.Property(o => o.Error).HasColumnName("error").HasMaxLength(64);
+            outcome.Property(o => o.Error).HasColumnName("error").HasMaxLength(DeliveryErrors.MaxLength);
             outcome.Property(o => o.Shard).HasColumnName("shard");
             outcome.Property(o => o.Count).HasColumnName("count");
         });

@@ -13,6 +13,9 @@ public static class DeliveryStatus
 
 public static class DeliveryErrors
 {
+    // The length of the error columns (a delivery's, the stats' outcome counts).
+    public const int MaxLength = 64;
+
     public const string DeviceNotFound = "device_not_found";
     public const string DeviceInactive = "device_inactive";
     public const string ResolutionFailed = "resolution_failed";

@@ -10,7 +10,7 @@ using Pushboard.Tests;
 namespace Pushboard.NotificationApi.Tests;
 
 // FcmClient's own sending, outside a notification: the real OAuth2 path against the emulator's token endpoint, to an
-// FCM whose connections fail or never open. FcmClient lets 32 sends at a time wait for a connection and write headers.
+// FCM whose connections fail or never open, or whose answers cannot all be read. FcmClient lets 32 sends at a time wait for a connection and write headers.
 [Collection(NotificationApiCollection.Name)]
 public sealed class FcmClientTests(PushboardAppFixture fixture)
 {
@@ -19,7 +19,7 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
     [Fact]
     public async Task Sends_whose_connection_is_refused_each_end_retryable_however_many_there_are()
     {
-        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), (_, _) => ValueTask.FromException<Stream>(new SocketException((int)SocketError.ConnectionRefused)));
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), Connecting((_, _) => ValueTask.FromException<Stream>(new SocketException((int)SocketError.ConnectionRefused))));
 
         // A send that never reached a connection must give its place back, or the 33rd would wait forever.
         for (var i = 0; i < 100; i++)
@@ -33,11 +33,11 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
     public async Task When_connections_never_open_every_send_ends_retryable_within_its_own_timeout_not_after_the_sends_before_it()
     {
         var timeout = TimeSpan.FromSeconds(2);
-        var fcm = await ClientAsync(timeout, async (_, cancellationToken) =>
+        var fcm = await ClientAsync(timeout, Connecting(async (_, cancellationToken) =>
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             throw new UnreachableException();
-        });
+        }));
 
         // 128 sends are four turns of 32: had each waited for a place before its timeout started, the last would end
         // after four timeouts.
@@ -48,12 +48,45 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         Assert.InRange(started.Elapsed, TimeSpan.Zero, timeout * 3);
     }
 
-    private async Task<FcmClient> ClientAsync(TimeSpan timeout, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
+    // FCM took the message once it answers 2xx: an answer that cannot be read does not make it a send to try again.
+    [Theory]
+    [InlineData("{\"name\":\"projects/p/messages/1\"}", "projects/p/messages/1")]
+    [InlineData("{\"name\":", null)]
+    [InlineData("{}", null)]
+    [InlineData("<html>OK</html>", null)]
+    public async Task A_2xx_answer_is_a_send_whether_or_not_its_body_can_be_read(string body, string? messageId)
+    {
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(HttpStatusCode.OK, body));
+
+        var outcome = await fcm.SendAsync(Message, "token", null, CancellationToken.None);
+
+        Assert.Equal((FcmOutcomeKind.Sent, messageId), (outcome.Kind, outcome.MessageId));
+    }
+
+    // What FCM says decides, then its status code; a code is cut to the length the delivery records.
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest, "[]", FcmOutcomeKind.Failed, "400")]
+    [InlineData(HttpStatusCode.BadGateway, "<html>Bad gateway</html>", FcmOutcomeKind.Retryable, "502")]
+    [InlineData(HttpStatusCode.BadRequest, "{\"error\":{\"status\":\"INVALID_ARGUMENT\",\"details\":[{\"errorCode\":\"AN_ERROR_CODE_FAR_LONGER_THAN_ANY_THAT_FIREBASE_DOCUMENTS_TODAY_OR_WILL\"}]}}",
+        FcmOutcomeKind.Failed, "AN_ERROR_CODE_FAR_LONGER_THAN_ANY_THAT_FIREBASE_DOCUMENTS_TODAY_")]
+    public async Task An_error_answer_is_classified_by_what_can_be_read_of_it(HttpStatusCode status, string body, FcmOutcomeKind kind, string errorCode)
+    {
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(status, body));
+
+        var outcome = await fcm.SendAsync(Message, "token", null, CancellationToken.None);
+
+        Assert.Equal((kind, errorCode), (outcome.Kind, outcome.ErrorCode));
+    }
+
+    private static SocketsHttpHandler Connecting(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
+        new() { ConnectCallback = connect, EnableMultipleHttp2Connections = true };
+
+    private async Task<FcmClient> ClientAsync(TimeSpan timeout, HttpMessageHandler handler)
     {
         var serviceAccount = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account");
         var options = Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default), Timeout = timeout });
-        var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = connect, EnableMultipleHttp2Connections = true })
+        var http = new HttpClient(handler)
         {
             BaseAddress = new Uri("http://fcm.invalid"),
             DefaultRequestVersion = HttpVersion.Version20,
@@ -61,5 +94,12 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
             Timeout = Timeout.InfiniteTimeSpan,
         };
         return new FcmClient(http, new FcmCredential(options), TimeProvider.System, options);
+    }
+
+    // An FCM that answers every send the same.
+    private sealed class Answering(HttpStatusCode status, string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
     }
 }
