@@ -74,6 +74,9 @@ public sealed class SegmentRulesTests
     [InlineData("""{"lastSeenWithinDays":1.5}""", "s.lastSeenWithinDays")]
     [InlineData("""{"tags":{}}""", "s.tags")]
     [InlineData("""[]""", "s")]
+    [InlineData("""{"platform":["ios"],"platform":["web"]}""", "s.platform")]
+    [InlineData("""{"appVersion":{"min":"2","min":"3"}}""", "s.appVersion.min")]
+    [InlineData("""{"tags":{"plan":"pro","plan":"free"}}""", "s.tags.plan")]
     public void Bad_segments_are_refused_naming_the_field(string json, string field)
     {
         var errors = new List<string>();

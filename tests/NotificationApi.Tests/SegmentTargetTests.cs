@@ -93,6 +93,7 @@ public sealed class SegmentTargetTests(PushboardAppFixture fixture) : IDisposabl
     [InlineData("""{"lastSeenWithinDays":0}""", "target.segment.lastSeenWithinDays")]
     [InlineData("""{"lastSeenWithinDays":366}""", "target.segment.lastSeenWithinDays")]
     [InlineData("""{"userIds":[]}""", "target.segment.userIds")]
+    [InlineData("""{"platform":["ios"],"platform":["web"]}""", "target.segment.platform")]
     public async Task A_bad_segment_is_a_400_naming_the_field_and_stores_nothing(string segment, string field) =>
         await AssertRefusedAsync($$$"""{"target":{"segment":{{{segment}}}},"data":{"a":"b"}}""", field);
 
