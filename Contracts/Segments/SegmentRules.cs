@@ -36,7 +36,11 @@ public static class SegmentRules
 
         var segment = new Segment();
         var conditions = 0;
-        valid &= NoneTwice(json, "", Error);
+        if (JsonNames.Repeated(json) is { } repeated)
+        {
+            Error(repeated, JsonNames.GivenTwice(repeated));
+        }
+
         foreach (var member in json.EnumerateObject())
         {
             if (member.Value.ValueKind == JsonValueKind.Null && member.Name is "platform" or "locale" or "appVersion" or "tags" or "userIds" or "lastSeenWithinDays")
@@ -96,24 +100,6 @@ public static class SegmentRules
         return valid ? segment : null;
     }
 
-    // JSON allows a name twice in an object and readers differ on which one counts (System.Text.Json's JsonNode refuses
-    // it): a segment, its appVersion and its tags name each field once.
-    private static bool NoneTwice(JsonElement json, string prefix, Action<string, string> error)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var once = true;
-        foreach (var member in json.EnumerateObject())
-        {
-            if (!names.Add(member.Name))
-            {
-                error($"{prefix}{member.Name}", $"'{member.Name}' is given twice; give it once.");
-                once = false;
-            }
-        }
-
-        return once;
-    }
-
     // A JSON array of 1–max strings, each valid; null (after an error) otherwise.
     private static List<string>? Strings(
         JsonElement json, int max, Func<string, bool> isValid, string name, string shape, Action<string, string> error)
@@ -140,7 +126,7 @@ public static class SegmentRules
 
         var range = new AppVersionRange();
         var bounds = new Dictionary<string, AppVersion>();
-        var valid = NoneTwice(json, "appVersion.", error);
+        var valid = true;
         foreach (var member in json.EnumerateObject())
         {
             if (member.Name is not "min" and not "max")
@@ -188,7 +174,7 @@ public static class SegmentRules
         }
 
         var tags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var valid = NoneTwice(json, "tags.", error);
+        var valid = true;
         foreach (var tag in json.EnumerateObject())
         {
             var name = $"tags.{tag.Name}";

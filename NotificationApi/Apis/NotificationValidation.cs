@@ -61,9 +61,13 @@ public static class NotificationValidation
         }
 
         // The platform sections are FCM's and pass through as given, but their headers are read here (apns-expiration).
-        foreach (var (name, section) in new[] { ("apns", request.Apns), ("webpush", request.Webpush) })
+        foreach (var (name, section) in new[] { ("android", request.Android), ("apns", request.Apns), ("webpush", request.Webpush) })
         {
-            if (section?["headers"] is { } headers && headers is not JsonObject)
+            if (section is not null && JsonNames.Repeated(JsonSerializer.SerializeToElement(section), name) is { } repeated)
+            {
+                Add(repeated, JsonNames.GivenTwice(repeated));
+            }
+            else if (name != "android" && section?["headers"] is { } headers && headers is not JsonObject)
             {
                 Add($"{name}.headers", $"{name}.headers must be an object of headers.");
             }
