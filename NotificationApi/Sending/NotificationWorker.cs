@@ -23,8 +23,9 @@ public sealed partial class NotificationWorker(
                 await queue.EnsureGroupAsync();
                 break;
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
             {
+                // A timeout is a TimeoutException, not a RedisException: uncaught, it would stop the host.
                 LogQueueUnavailable(exception.Message);
                 await Task.Delay(options.Value.ErrorPause, stoppingToken);
             }

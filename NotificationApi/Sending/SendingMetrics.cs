@@ -56,7 +56,7 @@ public sealed class SendingMetrics
         {
             Interlocked.Exchange(ref _queuePending, await _queue.PendingCountAsync());
         }
-        catch (RedisException)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
         }
         finally

@@ -119,7 +119,7 @@ public sealed class NotificationSubmission(
     {
         var notification = new Notification
         {
-            Id = Guid.CreateVersion7(),
+            Id = Guid.CreateVersion7(now),
             Status = resolveAt is null ? NotificationStatus.Queued : NotificationStatus.Scheduled,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
