@@ -52,6 +52,38 @@ public sealed class DevicesPageTests : ConsoleContext
     }
 
     [Fact]
+    public void Next_keeps_the_filter_of_the_page_shown_until_Filter_is_pressed()
+    {
+        _api.Answer = (_, after) => new Page<Device>([FakeDeviceApi.Device(after ?? "a")], after is null ? "cursor-1" : null);
+        var page = Render<Devices>();
+
+        page.Find("fluent-select[aria-label='Platform']").Change("ios");
+        page.FindAll(".pager fluent-button")[1].Click();
+
+        Assert.Equal((new DeviceFilter(null, null, null, null), "cursor-1"), _api.Calls[^1]);
+    }
+
+    [Fact]
+    public void After_a_page_that_failed_to_load_Previous_goes_to_the_page_before_the_one_shown()
+    {
+        _api.Answer = (_, after) => after switch
+        {
+            null => new Page<Device>([FakeDeviceApi.Device("a")], "cursor-1"),
+            "cursor-1" => new Page<Device>([FakeDeviceApi.Device("b")], "cursor-2"),
+            _ => throw new HttpRequestException("DeviceApi is down"),
+        };
+        var page = Render<Devices>();
+
+        page.FindAll(".pager fluent-button")[1].Click();
+        page.FindAll(".pager fluent-button")[1].Click();
+        Assert.Contains("Could not load devices", page.Markup);
+        page.FindAll(".pager fluent-button")[0].Click();
+
+        Assert.Equal([null, "cursor-1", "cursor-2", null], _api.Calls.Select(call => call.After));
+        Assert.Contains("a", page.Find("table").TextContent);
+    }
+
+    [Fact]
     public void An_empty_page_says_so()
     {
         var page = Render<Devices>();

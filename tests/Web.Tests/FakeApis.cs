@@ -83,9 +83,23 @@ public sealed class FakeNotificationApi : INotificationApiClient
         return Task.FromResult(Listed.Find(notification => notification.Id == id) is { } found ? found with { Status = "canceled" } : null);
     }
 
-    // Listed is in the API's order (newest first); one page, without paging further.
-    public Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Notification>([.. Listed.Where(notification => status is null || notification.Status == status).Take(limit)], null));
+    // Listed is in the API's order (newest first); one page, without paging further, unless History pages it.
+    public Task<Page<Notification>> ListAsync(string? status, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if (status is null)
+        {
+            HistoryCalls.Add(after);
+        }
+
+        return Task.FromResult(History is { } history && status is null
+            ? history(after)
+            : new Page<Notification>([.. Listed.Where(notification => status is null || notification.Status == status).Take(limit)], null));
+    }
+
+    public Func<string?, Page<Notification>>? History { get; set; }
+
+    // The cursors of the calls without a status (the history's pages).
+    public List<string?> HistoryCalls { get; } = [];
 
     public static Notification Notification(string status, DateTime createdAt, DateTime? sendAt = null, string? localTime = null) =>
         new(Guid.NewGuid(), status, createdAt, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0), sendAt, localTime);

@@ -84,6 +84,27 @@ public sealed class HistoryTests : ConsoleContext
     }
 
     [Fact]
+    public void After_a_page_that_failed_to_load_Newer_goes_to_the_page_before_the_one_shown()
+    {
+        var (first, second) = (FakeNotificationApi.Notification("completed", DateTime.UtcNow), FakeNotificationApi.Notification("completed", DateTime.UtcNow.AddHours(-1)));
+        _api.History = after => after switch
+        {
+            null => new Page<Notification>([first], "cursor-1"),
+            "cursor-1" => new Page<Notification>([second], "cursor-2"),
+            _ => throw new HttpRequestException("NotificationApi is down"),
+        };
+        var page = Render<Notifications>();
+
+        page.FindAll(".pager fluent-button")[1].Click();
+        page.FindAll(".pager fluent-button")[1].Click();
+        Assert.Contains("Could not load the history", page.Markup);
+        page.FindAll(".pager fluent-button")[0].Click();
+
+        Assert.Equal([null, "cursor-1", "cursor-2", null], _api.HistoryCalls);
+        Assert.Contains(first.Id.ToString(), page.Markup);
+    }
+
+    [Fact]
     public void The_notification_page_shows_its_canceled_count_and_timing()
     {
         var notification = FakeNotificationApi.Notification("canceled", Now, sendAt: Now.AddDays(1)) with { Counts = new NotificationCounts(5, 2, 0, 0, 0, 3) };
