@@ -72,7 +72,12 @@ public sealed class FakeNotificationApi : INotificationApiClient
     }
 
     public Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Listed.Find(notification => notification.Id == id));
+        GetFailures-- > 0
+            ? Task.FromException<Notification?>(new HttpRequestException("NotificationApi is down"))
+            : Task.FromResult(Listed.Find(notification => notification.Id == id));
+
+    // How many of the next GetAsync calls fail as an unreachable NotificationApi.
+    public int GetFailures { get; set; }
 
     public List<Notification> Listed { get; } = [];
     public List<Guid> Canceled { get; } = [];

@@ -116,6 +116,20 @@ public sealed class HistoryTests : ConsoleContext
         Assert.Equal("2026-12-03 15:00", page.Find(".facts .when").TextContent);
     }
 
+    [Fact]
+    public void A_notification_page_opened_while_NotificationApi_is_down_shows_it_once_it_answers()
+    {
+        var notification = FakeNotificationApi.Notification("completed", Now);
+        _api.Listed.Add(notification);
+        _api.GetFailures = 1;
+
+        var page = Render<NotificationDetails>(parameters => parameters.Add(p => p.Id, notification.Id));
+        Assert.Contains("Could not load the notification", page.Markup);
+
+        page.WaitForAssertion(() => Assert.Equal("completed", page.Find(".facts .badge").TextContent.Trim()));
+        Assert.DoesNotContain("Could not load the notification", page.Markup);
+    }
+
     private static Guid[] ListedIds(IRenderedComponent<Notifications> page) =>
         [.. page.FindAll("table.notifications tbody tr").Select(row => Guid.Parse(row.QuerySelector("a")!.TextContent))];
 }
