@@ -49,7 +49,8 @@ public sealed class ConsoleTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Page.GotoAsync($"/devices/{deviceId}");
         await Assertions.Expect(Page.Locator(".device-secret .secret-state")).ToHaveTextAsync("set");
 
-        await Button("Issue a new secret").ClickAsync();
+        await Button("Issue a new secret…").ClickAsync();
+        await Button("Issue").ClickAsync();
         var secret = Page.Locator(".issued-secret .secret-value");
         await Assertions.Expect(secret).ToHaveTextAsync(new Regex("^[A-Za-z0-9_-]{43}$"));
         await Screenshot("device-secret");

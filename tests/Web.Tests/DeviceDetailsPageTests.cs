@@ -67,19 +67,38 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
     }
 
     [Fact]
-    public void Issuing_a_secret_shows_the_new_one_once()
+    public void Issuing_a_secret_asks_first_and_shows_the_new_one_once()
     {
         _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
         var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
 
         page.Find(".device-secret fluent-button").Click();
+        Assert.Empty(_api.IssuedSecrets);
+        Assert.Contains("stops working at once", page.Find(".confirm-secret").TextContent);
+        page.FindAll(".confirm-secret fluent-button")[0].Click();
 
         Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
+        Assert.Empty(page.FindAll(".confirm-secret"));
         Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent);
         Assert.Equal("set", page.Find(".device-secret .secret-state").TextContent);
 
         var reloaded = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
         Assert.DoesNotContain("secret-1-for-d-1", reloaded.Markup);
+    }
+
+    [Fact]
+    public void A_secret_that_could_not_be_issued_is_said_in_the_confirmation_and_the_device_stays_shown()
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1") with { HasSecret = true };
+        _api.IssueFailure = new HttpRequestException("DeviceApi is down");
+        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+
+        page.Find(".device-secret fluent-button").Click();
+        page.FindAll(".confirm-secret fluent-button")[0].Click();
+
+        Assert.Contains("Could not issue a new secret", page.Find(".confirm-secret [role=alert]").TextContent);
+        Assert.Equal("set", page.Find(".device-secret .secret-state").TextContent);
+        Assert.Empty(page.FindAll(".issued-secret"));
     }
 
     [Fact]

@@ -25,8 +25,16 @@ public sealed class FakeDeviceApi : IDeviceApiClient
 
     public Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    // What IssueSecretAsync throws instead of answering, when set.
+    public Exception? IssueFailure { get; set; }
+
     public Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default)
     {
+        if (IssueFailure is not null)
+        {
+            return Task.FromException<DeviceSecret?>(IssueFailure);
+        }
+
         if (!Stored.ContainsKey(deviceId))
         {
             return Task.FromResult<DeviceSecret?>(null);
