@@ -20,17 +20,21 @@ public static class ApiResponses
 
         string? detail = null;
         Dictionary<string, string[]>? errors = null;
+        // Anything but problem details (a proxy's page, other JSON) leaves the status code to say what happened.
         try
         {
             using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            if (problem.RootElement.TryGetProperty("detail", out var d))
+            var root = problem.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
             {
                 detail = d.GetString();
             }
 
-            if (problem.RootElement.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
             {
-                errors = e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(m => m.GetString() ?? "").ToArray());
+                errors = e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Array
+                    ? [.. p.Value.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString()! : m.GetRawText())]
+                    : new[] { p.Value.GetRawText() });
             }
         }
         catch (JsonException)

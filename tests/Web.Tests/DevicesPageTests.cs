@@ -84,6 +84,18 @@ public sealed class DevicesPageTests : ConsoleContext
     }
 
     [Fact]
+    public void An_id_that_cannot_be_a_devices_is_said_and_not_opened()
+    {
+        var page = Render<Devices>();
+
+        page.Find("fluent-text-field[aria-label='Device id']").Change("has space");
+        page.FindAll("form.filters fluent-button")[^1].Click();
+
+        Assert.Equal(Pushboard.Contracts.NotificationRules.DeviceIdShape, page.Find(".device-id-error").TextContent);
+        Assert.DoesNotContain("/devices/", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
     public void An_empty_page_says_so()
     {
         var page = Render<Devices>();

@@ -8,9 +8,9 @@ using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-// The console's API clients as the console builds them (service defaults' retries included), in front of an API that
-// first answers 503, as NotificationApi does when its queue is full.
-public sealed class AdminKeyTests
+// The console's API clients: as the console builds them (service defaults' retries included) in front of an API that
+// first answers 503, as NotificationApi does when its queue is full; and reading answers that are not problem details.
+public sealed class ApiClientTests
 {
     private const string AdminKey = "admin-key-0123456789abcdef";
 
@@ -29,6 +29,19 @@ public sealed class AdminKeyTests
 
         Assert.Empty(page.Items);
         Assert.Equal([[AdminKey], [AdminKey]], api.Keys);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""{"detail":5,"errors":{"id":"bad"}}""")]
+    [InlineData("<html>Bad gateway</html>")]
+    public async Task An_error_answer_that_is_not_problem_details_is_told_by_its_status(string body)
+    {
+        var deviceApi = new AnsweringHandler(HttpStatusCode.BadGateway, body);
+
+        var refused = await Assert.ThrowsAsync<ApiException>(() => new DeviceApiClient(deviceApi.Client("http://deviceapi")).GetAsync("d-1"));
+
+        Assert.StartsWith("The service answered 502", refused.Message);
     }
 
     private sealed class BusyOnceHandler : HttpMessageHandler
