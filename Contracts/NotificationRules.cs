@@ -15,13 +15,18 @@ public static partial class NotificationRules
     public static readonly string UserIdShape = $"userId must be 1–{ApiPatterns.MaxUserIdCharacters} characters without control characters.";
     public const string TopicShape = "topic must match [a-zA-Z0-9-_.~%]{1,900}.";
     public const string ContentRequired = "At least one of notification and data is required.";
-    public const string ImageUrlShape = "imageUrl must be an absolute URL.";
+    public const string ImageUrlShape = "imageUrl must be an absolute http or https URL.";
     public static readonly string TtlRange = $"ttlSeconds must be between 0 and {MaxTtlSeconds}.";
 
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(30);
     public static readonly string SendAtShape = $"sendAt must be a UTC time ending in Z (e.g. 2026-03-08T09:00:00Z), at most {MaxScheduleAhead.TotalDays:0} days ahead.";
     public const string LocalTimeShape = "localTime must be \"HH:mm\" between 00:00 and 23:59, two digits each.";
     public const string LocalTimeWithTopic = "A topic target takes sendAt but not localTime: FCM sends a topic message at one moment to every subscriber.";
+
+    // FCM fetches the image on the device: only a web address will do. (On Linux, Uri reads "/img.png" as an absolute
+    // file URI.)
+    public static bool IsImageUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     // A UTC time as API.md writes timestamps (ending in Z); null when it is not of that form.
     public static DateTime? ParseSendAt(string value) =>

@@ -37,7 +37,7 @@ public static class NotificationValidation
             Add("notification", "notification needs a title, a body or an imageUrl.");
         }
 
-        if (request.Notification?.ImageUrl is { } imageUrl && !Uri.TryCreate(imageUrl, UriKind.Absolute, out _))
+        if (request.Notification?.ImageUrl is { } imageUrl && !NotificationRules.IsImageUrl(imageUrl))
         {
             Add("notification.imageUrl", NotificationRules.ImageUrlShape);
         }

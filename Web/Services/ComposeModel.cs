@@ -93,7 +93,7 @@ public sealed class ComposeModel
             errors["notification"] = [NotificationRules.ContentRequired];
         }
 
-        if (!string.IsNullOrEmpty(ImageUrl) && !Uri.TryCreate(ImageUrl, UriKind.Absolute, out _))
+        if (!string.IsNullOrEmpty(ImageUrl) && !NotificationRules.IsImageUrl(ImageUrl))
         {
             errors["notification.imageUrl"] = [NotificationRules.ImageUrlShape];
         }

@@ -95,6 +95,9 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":60,"apns":{"headers":"x"}}""", "apns.headers")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"apns":{"headers":[]}}""", "apns.headers")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"webpush":{"headers":1}}""", "webpush.headers")]
+    // On Linux, Uri reads "/img.png" as an absolute file URI: FCM would have refused every message of it.
+    [InlineData("""{"target":{"all":true},"notification":{"title":"x","imageUrl":"/img.png"}}""", "notification.imageUrl")]
+    [InlineData("""{"target":{"all":true},"notification":{"title":"x","imageUrl":"ftp://example.com/img.png"}}""", "notification.imageUrl")]
     // Before, a name given twice in a platform section was a 500.
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":60,"apns":{"headers":{"apns-priority":"5","apns-priority":"10"}}}""", "apns.headers.apns-priority")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"android":{"priority":"high","priority":"normal"}}""", "android.priority")]

@@ -28,7 +28,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var accepted = await _pushboard.SendAsync(new
         {
             target = new { deviceIds = devices.Select(d => d.Id).Append(unknown) },
-            notification = new { title = "Order shipped", body = "It is on its way" },
+            notification = new { title = "Order shipped", body = "It is on its way", imageUrl = "https://example.com/parcel.png" },
             data = new { orderId = "1234" },
         });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
@@ -39,6 +39,7 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         {
             var received = Assert.Single(await _pushboard.ReceivedAsync(token));
             Assert.Equal("Order shipped", received["notification"]!["title"].Text());
+            Assert.Equal("https://example.com/parcel.png", received["notification"]!["image"].Text());
             Assert.Equal("1234", received["data"]!["orderId"].Text());
         }
 
