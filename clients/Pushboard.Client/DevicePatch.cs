@@ -32,6 +32,17 @@ public sealed class DevicePatch
         return this;
     }
 
+    /// <summary>
+    /// Removes every tag of the device (<c>"tags": null</c>). A merge patch cannot both clear the tags and set some: a
+    /// <see cref="Tag"/> after this in the same patch sends that change instead; set new tags in a second patch.
+    /// </summary>
+    public DevicePatch ClearTags()
+    {
+        _tags = null;
+        _body["tags"] = null;
+        return this;
+    }
+
     internal JsonObject Body => _body;
 
     private DevicePatch Set(string field, string? value)

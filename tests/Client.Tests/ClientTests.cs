@@ -46,6 +46,19 @@ public sealed class ClientTests(ClientFixture fixture) : IDisposable
         Assert.Null(await devices.GetAsync(deviceId));
     }
 
+    [Fact]
+    public async Task A_patch_clears_every_tag_of_a_device()
+    {
+        var deviceId = Unique("untagged");
+        await Client.Devices.RegisterAsync(deviceId, new DeviceRegistration("token-1", "ios", null, null, null, null,
+            new Dictionary<string, string> { ["plan"] = "pro", ["channel"] = "store" }));
+
+        var changed = await Client.Devices.UpdateAsync(deviceId, new DevicePatch().ClearTags());
+
+        Assert.Empty(changed.Tags);
+        await Client.Devices.DeleteAsync(deviceId);
+    }
+
     // GET /api/devices/stats is the device stats (README): before, reading the device `stats` returned the stats as a
     // device with no id, platform or tags.
     [Fact]
