@@ -6,8 +6,14 @@ namespace Pushboard.Contracts;
 // when it is read by name): what a service reads by name or passes on names each field once.
 public static class JsonNames
 {
-    // The path (name.name[index]) of the first name given twice in an object at any depth, or null.
-    public static string? Repeated(JsonElement json, string path = "")
+    // The path (prefix.name.name[index]) of the first name given twice in an object at any depth, or null. The path is
+    // built only for a repeat found, not for every member walked.
+    public static string? Repeated(JsonElement json, string prefix = "") =>
+        Within(json) is { } path ? (prefix.Length == 0 ? path : Join(prefix, path)) : null;
+
+    public static string GivenTwice(string path) => $"'{path}' is given twice; give it once.";
+
+    private static string? Within(JsonElement json)
     {
         switch (json.ValueKind)
         {
@@ -15,15 +21,14 @@ public static class JsonNames
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var member in json.EnumerateObject())
                 {
-                    var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
                     if (!names.Add(member.Name))
                     {
-                        return at;
+                        return member.Name;
                     }
 
-                    if (Repeated(member.Value, at) is { } inside)
+                    if (Within(member.Value) is { } inside)
                     {
-                        return inside;
+                        return Join(member.Name, inside);
                     }
                 }
 
@@ -32,10 +37,12 @@ public static class JsonNames
                 var index = 0;
                 foreach (var item in json.EnumerateArray())
                 {
-                    if (Repeated(item, $"{path}[{index++}]") is { } inside)
+                    if (Within(item) is { } inside)
                     {
-                        return inside;
+                        return Join($"[{index}]", inside);
                     }
+
+                    index++;
                 }
 
                 return null;
@@ -44,5 +51,5 @@ public static class JsonNames
         }
     }
 
-    public static string GivenTwice(string path) => $"'{path}' is given twice; give it once.";
+    private static string Join(string head, string tail) => tail.StartsWith('[') ? head + tail : $"{head}.{tail}";
 }

@@ -7,7 +7,7 @@ using Pushboard.NotificationApi.Model;
 namespace Pushboard.NotificationApi.Fcm;
 
 // FCM HTTP v1 `messages:send`.
-public sealed class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time, IOptions<FcmOptions> options)
+public sealed partial class FcmClient(HttpClient http, FcmCredential credential, TimeProvider time, IOptions<FcmOptions> options, ILogger<FcmClient> logger)
 {
     // Parsed once: a relative path would make every request parse and combine its address again.
     private readonly Uri _sendUri = new(http.BaseAddress!, credential.SendPath);
@@ -20,16 +20,20 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
     private const int HeaderWriters = 32;
     private readonly SemaphoreSlim _headerWriters = new(HeaderWriters);
 
-    // Exactly one of token and topic is given.
+    // Exactly one of token and topic is given. A cancel stops a send still waiting for its access token or its place; a
+    // send handed to FCM is given Fcm:StopGrace more to be answered, since FCM may have taken it and a send cut off stays
+    // pending and goes again.
     public async Task<FcmOutcome> SendAsync(FcmMessage message, string? token, string? topic, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(options.Value.Timeout, time);
-        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var handed = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        using var graceOnCancel = cancellationToken.Register(() => handed.CancelAfter(options.Value.StopGrace));
         try
         {
-            var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(sending.Token));
+            var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(waiting.Token));
             var body = message.Body(token, topic);
-            await _headerWriters.WaitAsync(sending.Token);
+            await _headerWriters.WaitAsync(waiting.Token);
             // A request built by hand does not take the client's default version: without these it would be HTTP/1.1.
             // Disposing it disposes its content, which leaves the gate if the handler never asked for the body.
             using var request = new HttpRequestMessage(HttpMethod.Post, _sendUri)
@@ -39,13 +43,23 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
                 Content = new FcmRequestContent(body, _headerWriters),
             };
             request.Headers.Authorization = authorization;
-            using var response = await http.SendAsync(request, sending.Token);
-            using var answer = await ReadAnswerAsync(response, sending.Token);
+            using var response = await http.SendAsync(request, handed.Token);
+            using var answer = await ReadAnswerAsync(response, handed.Token);
             var said = answer?.RootElement ?? default;
-            // A 2xx means FCM took the message, whether or not its answer can be read: it is not sent again.
-            return response.IsSuccessStatusCode
-                ? new FcmOutcome(FcmOutcomeKind.Sent, Property(said, "name"), null)
-                : Classify(response, said);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Classify(response, said);
+            }
+
+            // A 2xx means FCM took the message, whether or not its answer can be read: it is not sent again. Real FCM
+            // always names the message, so an answer without a name says Fcm:Endpoint may point elsewhere.
+            var name = Property(said, "name");
+            if (name is null)
+            {
+                LogSentWithoutName((int)response.StatusCode);
+            }
+
+            return new FcmOutcome(FcmOutcomeKind.Sent, name, null);
         }
         catch (Exception exception) when (exception is HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -53,6 +67,9 @@ public sealed class FcmClient(HttpClient http, FcmCredential credential, TimePro
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
     }
+
+    [LoggerMessage(LogLevel.Error, "FCM answered {Status} without naming the message; counted as sent. Check Fcm:Endpoint: Firebase always names it")]
+    private partial void LogSentWithoutName(int status);
 
     // FCM's answers are small: read whole and parsed from memory, without the stream parser's buffer per answer. A body
     // cut short, not JSON (a proxy's error page) or still unread at the deadline is no answer: the status code decides.

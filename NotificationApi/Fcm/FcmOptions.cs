@@ -12,6 +12,10 @@ public sealed class FcmOptions
     // One send, from request to answer.
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    // How long a send already handed to FCM may still take to be answered once its sender is told to stop (the service
+    // stops, or the lease of its page was lost): FCM answers in milliseconds, and a host is given 30 s to stop.
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     // HTTP/2 connections to FCM; each carries up to the server's concurrent-stream limit of sends.
     public int MaxConnections { get; set; } = 512;
 }

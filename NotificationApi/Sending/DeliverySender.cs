@@ -17,9 +17,7 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
             await throttle.WaitAsync(cancellationToken);
             attempts++;
             var started = time.GetTimestamp();
-            // A call handed to FCM is not aborted when the service stops or the lease is lost: FCM may have taken it
-            // already, and a call aborted would stay pending and be sent again. It ends within Fcm:Timeout.
-            var outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, CancellationToken.None);
+            var outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
             metrics.FcmCall(time.GetElapsedTime(started), outcome.ErrorCode ?? "OK");
             if (outcome.Kind != FcmOutcomeKind.Retryable || attempts >= options.Value.MaxAttempts)
             {

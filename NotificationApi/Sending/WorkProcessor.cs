@@ -393,7 +393,8 @@ public sealed partial class WorkProcessor(
     }
 
     // One delivery's fault stays its own: the outcomes of the others of its chunk are recorded whatever happens here.
-    // A send cancelled (the service stops, or the lease was lost) stays pending.
+    // A send cancelled (the service stops, or the lease was lost: before it was handed to FCM, or unanswered within
+    // Fcm:StopGrace after) stays pending.
     private async Task<DeliveryResult> SendOneAsync(FcmMessage message, PendingDelivery delivery, CancellationToken cancellationToken)
     {
         try

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Pushboard.Contracts;
 using Pushboard.Contracts.Segments;
 
 namespace Pushboard.DeviceApi.Tests;
@@ -83,6 +84,13 @@ public sealed class SegmentRulesTests
         Assert.Null(SegmentRules.Read(JsonDocument.Parse(json).RootElement, "s", (name, _) => errors.Add(name)));
         Assert.Contains(field, errors);
     }
+
+    [Theory]
+    [InlineData("""{"a":[{"b":1},{"c":1,"c":2}]}""", "x.a[1].c")]
+    [InlineData("""[{"a":{"b":1,"b":1}}]""", "x[0].a.b")]
+    [InlineData("""{"a":{"b":1},"c":{"b":1}}""", null)]
+    public void The_first_name_given_twice_is_found_at_any_depth(string json, string? path) =>
+        Assert.Equal(path, JsonNames.Repeated(JsonDocument.Parse(json).RootElement, "x"));
 
     [Fact]
     public void A_segment_reads_every_condition_and_a_single_tag_value_as_a_list_of_one()

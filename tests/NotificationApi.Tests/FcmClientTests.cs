@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.Tests;
@@ -93,7 +94,7 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new FcmClient(http, new FcmCredential(options), TimeProvider.System, options);
+        return new FcmClient(http, new FcmCredential(options), TimeProvider.System, options, NullLogger<FcmClient>.Instance);
     }
 
     // An FCM that answers every send the same.
