@@ -25,10 +25,15 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
     // pending and goes again.
     public async Task<FcmOutcome> SendAsync(FcmMessage message, string? token, string? topic, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.Value.Timeout, time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using var handed = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        using var graceOnCancel = cancellationToken.Register(() => handed.CancelAfter(options.Value.StopGrace));
+        // On a cancel the deadline moves to the grace's end, unless it comes sooner anyway.
+        using var graceOnCancel = cancellationToken.Register(() =>
+        {
+            var left = options.Value.Timeout - time.GetElapsedTime(started);
+            deadline.CancelAfter(left < options.Value.StopGrace ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : options.Value.StopGrace);
+        });
         try
         {
             var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(waiting.Token));
@@ -43,8 +48,8 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
                 Content = new FcmRequestContent(body, _headerWriters),
             };
             request.Headers.Authorization = authorization;
-            using var response = await http.SendAsync(request, handed.Token);
-            using var answer = await ReadAnswerAsync(response, handed.Token);
+            using var response = await http.SendAsync(request, deadline.Token);
+            using var answer = await ReadAnswerAsync(response, deadline.Token);
             var said = answer?.RootElement ?? default;
             if (!response.IsSuccessStatusCode)
             {
