@@ -33,6 +33,9 @@ public static partial class ApiPatterns
 
     public const int MaxTagValueCharacters = 256;
 
+    // appVersion and locale.
+    public const int MaxShortTextCharacters = 64;
+
     [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
     public static partial Regex TagKey();
 

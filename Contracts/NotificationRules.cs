@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Pushboard.Contracts;
@@ -8,7 +9,8 @@ public static partial class NotificationRules
 {
     public const int MaxDeviceIds = 1000;
     public const long MaxTtlSeconds = 2_419_200;
-    public const int MaxCollapseKeyLength = 64;
+    // APNs's limit for apns-collapse-id, which the collapse key becomes for iOS.
+    public const int MaxCollapseKeyBytes = 64;
 
     public static readonly string DeviceIdsCount = $"deviceIds must hold 1–{MaxDeviceIds} ids.";
     public const string DeviceIdShape = "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'.";
@@ -18,10 +20,15 @@ public static partial class NotificationRules
     public const string ImageUrlShape = "imageUrl must be an absolute http or https URL.";
     public static readonly string TtlRange = $"ttlSeconds must be between 0 and {MaxTtlSeconds}.";
 
+    public static readonly string CollapseKeyShape = $"collapseKey must be 1–{MaxCollapseKeyBytes} bytes of UTF-8 without control characters (APNs's limit for apns-collapse-id).";
+
     public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(30);
     public static readonly string SendAtShape = $"sendAt must be a UTC time ending in Z (e.g. 2026-03-08T09:00:00Z), at most {MaxScheduleAhead.TotalDays:0} days ahead.";
     public const string LocalTimeShape = "localTime must be \"HH:mm\" between 00:00 and 23:59, two digits each.";
     public const string LocalTimeWithTopic = "A topic target takes sendAt but not localTime: FCM sends a topic message at one moment to every subscriber.";
+
+    public static bool IsCollapseKey(string value) =>
+        value.Length > 0 && ApiPatterns.IsWellFormed(value) && !value.Any(char.IsControl) && Encoding.UTF8.GetByteCount(value) <= MaxCollapseKeyBytes;
 
     // FCM fetches the image on the device: only a web address will do. (On Linux, Uri reads "/img.png" as an absolute
     // file URI.)

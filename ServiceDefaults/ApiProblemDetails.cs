@@ -5,14 +5,16 @@ namespace Pushboard.ServiceDefaults;
 
 public static class ApiProblemDetails
 {
-    // Every error is problem details with a detail; unreadable bodies answer 400/413/415 in every environment
-    // (Development would otherwise throw them as 500s); a database outage answers 503; bodies are limited to maxRequestBodyBytes.
+    // Every error is problem details with a detail; what the framework cannot bind is thrown in every environment and
+    // answered 400/413/415 by UnreadableRequestExceptionHandler (naming the field a body went wrong at); a database outage
+    // answers 503; bodies are limited to maxRequestBodyBytes.
     public static IServiceCollection AddApiProblemDetails(this IServiceCollection services, long maxRequestBodyBytes)
     {
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode, maxRequestBodyBytes));
+        services.AddExceptionHandler<UnreadableRequestExceptionHandler>();
         services.AddExceptionHandler<DatabaseOutageExceptionHandler>();
-        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = maxRequestBodyBytes);
         return services;
     }

@@ -15,9 +15,13 @@ public static class ServiceUnavailable
     // At least one second: "Retry-After: 0" would invite an immediate retry.
     public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 
-    internal static ValueTask<bool> TryWriteAsync(HttpContext context, string detail, TimeSpan retryAfter, Exception? exception = null)
+    internal static ValueTask<bool> TryWriteAsync(HttpContext context, string detail, TimeSpan retryAfter, Exception? exception = null) =>
+        TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, retryAfter, exception);
+
+    // A 503 or a 429: problem details with Retry-After.
+    internal static ValueTask<bool> TryWriteAsync(HttpContext context, int status, string title, string detail, TimeSpan retryAfter, Exception? exception = null)
     {
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
         {
@@ -25,8 +29,8 @@ public static class ServiceUnavailable
             Exception = exception,
             ProblemDetails =
             {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service unavailable",
+                Status = status,
+                Title = title,
                 Detail = detail,
             },
         });

@@ -14,7 +14,7 @@ publish() {
 
 # Rate limits out of the way: one client on loopback plays every device and every caller (settings: docs/deviceapi.md).
 unlimited_rates=(RateLimiting__PermitsPerSecond=1000000 RateLimiting__DevicePermitsPerSecond=1000000 RateLimiting__DeviceBurst=1000000
-  RateLimiting__AppPutsPerMinute=60000000)
+  RateLimiting__AppCreationsPerMinute=60000000)
 
 # Starts what the NotificationApi benchmarks run against, directly (no Aspire proxy, as deployed): postgres, redis-server,
 # the FcmEmulator, DeviceApi and NotificationApi, built Release for linux-x64 (ReadyToRun, no dynamic PGO, the tiered

@@ -146,12 +146,12 @@ public static class DeviceValidation
         return errors;
     }
 
-    // An empty query value (`?userId=&status=`, as a form sends it) means no filter.
+    // An empty query value means no filter (QueryValue).
     public static Dictionary<string, string[]> ValidateList(ListDevicesQuery query, out DeviceFilter filter, out string? after, out int limit)
     {
         query = new ListDevicesQuery(
-            NullIfEmpty(query.UserId), NullIfEmpty(query.Platform), NullIfEmpty(query.Status),
-            NullIfEmpty(query.Stale), NullIfEmpty(query.After), NullIfEmpty(query.Limit));
+            QueryValue.OrNull(query.UserId), QueryValue.OrNull(query.Platform), QueryValue.OrNull(query.Status),
+            QueryValue.OrNull(query.Stale), QueryValue.OrNull(query.After), QueryValue.OrNull(query.Limit));
         var errors = new Dictionary<string, string[]>();
         if (query.UserId is not null && !ApiPatterns.IsUserId(query.UserId))
         {
@@ -273,7 +273,6 @@ public static class DeviceValidation
     private static void AddError(Dictionary<string, string[]> errors, string field, string message) =>
         errors[field] = errors.TryGetValue(field, out var messages) ? [.. messages, message] : [message];
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static void CheckDeviceId(string deviceId, Dictionary<string, string[]> errors)
     {
@@ -345,9 +344,9 @@ public static class DeviceValidation
 
     private static void CheckShortText(string field, string? value, Dictionary<string, string[]> errors)
     {
-        if (value is not null && (value.Length > 64 || !ApiPatterns.IsWellFormed(value) || value.Any(char.IsControl)))
+        if (value is { Length: > 0 } && !ApiPatterns.IsText(value, ApiPatterns.MaxShortTextCharacters))
         {
-            errors[field] = [$"{field} must be at most 64 characters without control characters."];
+            errors[field] = [$"{field} must be at most {ApiPatterns.MaxShortTextCharacters} characters without control characters."];
         }
     }
 }

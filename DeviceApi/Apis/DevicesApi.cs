@@ -28,6 +28,7 @@ public static class DevicesApi
             .WithSummary("Change some of a device's attributes: a JSON merge patch (RFC 7396) of userId, appVersion, locale, timeZone and tags");
         devices.MapDelete("/{deviceId}", DeleteDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .ReadsNoBody()
             .WithSummary("Delete a device (204 also when already gone)");
         devices.MapGet("/{deviceId}", GetDevice)
             .RequireAuthorization(ApiKeyPolicies.Admin)
@@ -43,14 +44,15 @@ public static class DevicesApi
             .WithSummary("Count the active devices a segment matches now");
         devices.MapPost("/{deviceId}/secret", IssueSecret)
             .RequireAuthorization(ApiKeyPolicies.Admin)
+            .ReadsNoBody()
             .WithSummary("Issue a new device secret; the old one stops working");
 
         return app;
     }
 
-    public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem>> RegisterDevice(
-        string deviceId, RegisterDeviceRequest request, DeviceAccess access, DeviceIdentity identity, DeviceWriter writer,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ProblemHttpResult, ValidationProblem, TooManyRequestsHttpResult>> RegisterDevice(
+        string deviceId, RegisterDeviceRequest request, DeviceAccess access, DeviceIdentity identity, DeviceCreationLimit creations,
+        DeviceWriter writer, HttpContext httpContext, CancellationToken cancellationToken)
     {
         var errors = DeviceValidation.ValidateRegistration(deviceId, request, access);
         if (await identity.RefusalAsync(deviceId, access, request.UserId, request.UserIdHash, errors.Count > 0, cancellationToken) is { } refused)
@@ -63,6 +65,11 @@ public static class DevicesApi
             return Invalid(errors);
         }
 
+        if (await creations.RefusalAsync(deviceId, access, httpContext, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var tags = request.Tags?.ToDictionary(tag => tag.Key, tag => tag.Value!, StringComparer.Ordinal) ?? [];
         var registration = new DeviceRegistration(
             request.FcmToken!, request.Platform!, request.UserId, request.AppVersion, request.Locale, request.TimeZone, tags);
@@ -70,6 +77,11 @@ public static class DevicesApi
         if (device is null)
         {
             return DeviceIdentity.SecretRefused(deviceId);
+        }
+
+        if (created)
+        {
+            creations.Created(access, httpContext);
         }
 
         var response = DeviceResponse.From(device, access.IsAdmin, access.IssuedSecret);

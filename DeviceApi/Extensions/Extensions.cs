@@ -71,6 +71,10 @@ public static class ApplicationServicesExtensions
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
         services.AddSingleton<DeviceIdentity>();
+        services.AddOptions<DeviceCreationLimitOptions>().BindConfiguration(DeviceCreationLimitOptions.Section)
+            .Validate(limit => limit.AppCreationsPerMinute > 0, "RateLimiting:AppCreationsPerMinute must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<DeviceCreationLimit>();
 
         services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceApiJsonContext.Default));
         services.AddApiProblemDetails(BodyLimits.DeviceApi);

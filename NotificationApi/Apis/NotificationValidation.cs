@@ -73,9 +73,9 @@ public static class NotificationValidation
             }
         }
 
-        if (request.CollapseKey is { Length: 0 or > NotificationRules.MaxCollapseKeyLength })
+        if (request.CollapseKey is { } collapseKey && !NotificationRules.IsCollapseKey(collapseKey))
         {
-            Add("collapseKey", $"collapseKey must be 1–{NotificationRules.MaxCollapseKeyLength} characters.");
+            Add("collapseKey", NotificationRules.CollapseKeyShape);
         }
 
         if (request.SendAt is { } sendAt

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pushboard.Contracts;
 using Pushboard.NotificationApi.Model;
@@ -37,6 +36,7 @@ public static class NotificationsApi
         notifications.MapGet("/{id}/deliveries", ListDeliveries)
             .WithSummary("List a notification's deliveries in order, keyset-paged");
         notifications.MapPost("/{id}/cancel", CancelNotification)
+            .ReadsNoBody()
             .WithSummary("Cancel a notification: after the answer nothing more of it is handed to FCM");
 
         api.MapGet("/deliveries", ListDeviceDeliveries)
@@ -61,7 +61,7 @@ public static class NotificationsApi
                 : "The request body could not be read.");
         }
 
-        if (!IsJson(httpRequest.ContentType))
+        if (!JsonMediaType.Matches(httpRequest.ContentType))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
                 detail: "The body must be sent as Content-Type: application/json.");
@@ -122,6 +122,7 @@ public static class NotificationsApi
     public static async Task<Results<Ok<Page<NotificationResponse>>, ValidationProblem>> ListNotifications(
         string? status, string? after, string? limit, NotificationQueries queries, CancellationToken cancellationToken)
     {
+        (status, after, limit) = (QueryValue.OrNull(status), QueryValue.OrNull(after), QueryValue.OrNull(limit));
         if (status is not null && !NotificationStatuses.Contains(status))
         {
             return Invalid("status", $"status must be one of {string.Join(", ", NotificationStatuses)}.");
@@ -156,6 +157,7 @@ public static class NotificationsApi
             return NotFound();
         }
 
+        (status, after, limit) = (QueryValue.OrNull(status), QueryValue.OrNull(after), QueryValue.OrNull(limit));
         if (status is not null && !DeliveryStatuses.Contains(status))
         {
             return Invalid("status", $"status must be one of {string.Join(", ", DeliveryStatuses)}.");
@@ -189,7 +191,7 @@ public static class NotificationsApi
             return Invalid("deviceId", "deviceId is required: " + NotificationRules.DeviceIdShape);
         }
 
-        if (ParseLimit(limit) is not { } take)
+        if (ParseLimit(QueryValue.OrNull(limit)) is not { } take)
         {
             return InvalidLimit();
         }
@@ -201,10 +203,6 @@ public static class NotificationsApi
         limit is null ? DefaultLimit
         : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxLimit ? value
         : null;
-
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-        && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~' or ' ');

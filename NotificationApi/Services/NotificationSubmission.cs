@@ -11,6 +11,7 @@ using Pushboard.NotificationApi.Fcm;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
 using Pushboard.NotificationApi.Sending;
+using Pushboard.ServiceDefaults;
 
 namespace Pushboard.NotificationApi.Services;
 
@@ -44,7 +45,8 @@ public sealed class NotificationSubmission(
         }
         catch (JsonException exception)
         {
-            return Invalid(exception.Path is { Length: > 2 } path ? path[2..] : "body", "The body is not JSON of the documented shape.");
+            var (field, message) = JsonBodyError.From(exception);
+            return Invalid(field, message);
         }
 
         if (request is null)
@@ -52,7 +54,7 @@ public sealed class NotificationSubmission(
             return Invalid("body", "A JSON body is required.");
         }
 
-        var now = time.GetUtcNow();
+        var now = Microseconds(time.GetUtcNow());
         var errors = NotificationValidation.Validate(request, now);
         if (errors.Count > 0)
         {
@@ -104,6 +106,11 @@ public sealed class NotificationSubmission(
         }
     }
 
+    // The database keeps microseconds: the 202 answers the times a later GET and an idempotent replay answer.
+    private static DateTimeOffset Microseconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
+
+    private static DateTime Microseconds(DateTime value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerMicrosecond));
+
     // A future sendAt resolves then; a localTime notification resolves at once (or at its sendAt) and waits as
     // scheduled for its moments. Null: resolve now, as an untimed notification.
     private static DateTime? ResolveAt(SendNotificationRequest request, DateTimeOffset now)
@@ -125,7 +132,7 @@ public sealed class NotificationSubmission(
             UpdatedAt = now.UtcDateTime,
             TargetJson = JsonSerializer.Serialize(request.Target, TargetJsonOptions),
             MessageJson = FcmMessageBuilder.Build(request, now).ToJsonString(),
-            SendAt = request.SendAt is { } sendAt ? NotificationRules.ParseSendAt(sendAt) : null,
+            SendAt = request.SendAt is { } sendAt ? Microseconds(NotificationRules.ParseSendAt(sendAt)!.Value) : null,
             LocalTime = request.LocalTime,
             ApnsTtlSeconds = FcmMessageBuilder.ApnsTtlSeconds(request),
             IdempotencyKey = idempotencyKey,

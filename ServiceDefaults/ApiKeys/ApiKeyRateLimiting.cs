@@ -22,10 +22,6 @@ public sealed class RateLimitingOptions
     // The app-key requests one device id may make at once before DevicePermitsPerSecond paces it.
     public int DeviceBurst { get; set; } = 30;
 
-    // App-key PUTs per minute per client address, also the burst: every new device id brings a fresh device bucket,
-    // so creations are bounded where the caller is.
-    public int AppPutsPerMinute { get; set; } = 600;
-
     // Requests per second per client address for calls without a valid key, and for app-key calls that name no device.
     public int AnonymousPermitsPerSecond { get; set; } = 100;
 }
@@ -34,17 +30,15 @@ public static class ApiKeyRateLimiting
 {
     private const string DeviceIdRouteValue = "deviceId";
 
-    // Runs after authentication and routing: the admin key is limited per listed key, the app key per device id and,
-    // for PUTs, per client address; anyone else per client address. The address is the one Kestrel saw, or the one a
-    // known proxy forwarded (ForwardedHeaders options).
+    // Runs after authentication and routing: the admin key is limited per listed key, the app key per device id (its
+    // creations per client address: DeviceApi's DeviceCreationLimit); anyone else per client address. The address is
+    // the one Kestrel saw, or the one a known proxy forwarded (ForwardedHeaders options).
     public static IServiceCollection AddApiKeyRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
         return services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, options)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => AppPutPartition(context, options)));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, options));
             limiter.OnRejected = WriteRejectionAsync;
         });
     }
@@ -65,16 +59,9 @@ public static class ApiKeyRateLimiting
         return TokenBucket("address:" + context.Connection.RemoteIpAddress, options.AnonymousPermitsPerSecond, options.AnonymousPermitsPerSecond);
     }
 
-    // Whether an app-key PUT creates a device is known only after the handler wrote it, so every app-key PUT counts:
-    // an app PUTs when it registers, and refreshes its token with PATCH, so its PUTs are few and mostly creations.
-    private static RateLimitPartition<string> AppPutPartition(HttpContext context, RateLimitingOptions options) =>
-        context.User.IsInRole(ApiKeyRoles.App) && HttpMethods.IsPut(context.Request.Method)
-            ? TokenBucket("app-puts:" + context.Connection.RemoteIpAddress, options.AppPutsPerMinute, options.AppPutsPerMinute / 60.0)
-            : RateLimitPartition.GetNoLimiter("");
-
     // Refilled every 100 ms, or one token at a time for rates under 10/s. The partitioned limiter replenishes its
     // buckets on one timer of its own, rather than a timer for each device id's bucket.
-    private static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, double permitsPerSecond) =>
+    public static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, double permitsPerSecond) =>
         RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokenLimit,
@@ -87,19 +74,7 @@ public static class ApiKeyRateLimiting
     private static async ValueTask WriteRejectionAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = ServiceUnavailable.RetryAfterSeconds(retryAfter);
-        var context = rejected.HttpContext;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"The rate limit of this API key, device or client address is exhausted; retry after {seconds} s.",
-            },
-        });
+        await TooManyRequests.TryWriteAsync(rejected.HttpContext,
+            $"The rate limit of this API key, device or client address is exhausted; retry after {ServiceUnavailable.RetryAfterSeconds(retryAfter)} s.", retryAfter);
     }
 }

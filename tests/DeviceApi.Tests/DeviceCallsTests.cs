@@ -94,13 +94,34 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
     {
         var id = TestData.NewId();
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{\"fcmToken\":", Encoding.UTF8, "application/json"))).AssertProblem(400);
-        await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{\"fcmToken\":5}", Encoding.UTF8, "application/json"))).AssertProblem(400);
+        await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{\"fcmToken\":5}", Encoding.UTF8, "application/json"))).AssertValidationErrors("fcmToken");
+        await (await _app.PutAsync($"/api/devices/{id}", new StringContent("[]", Encoding.UTF8, "application/json"))).AssertValidationErrors("body");
+        await (await _app.PutAsJsonAsync($"/api/devices/{id}", new { fcmToken = TestData.NewToken(), platform = "ios", tags = new { level = 3 } }))
+            .AssertValidationErrors("tags.level");
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{}", Encoding.UTF8, "text/plain"))).AssertProblem(415);
         var huge = new StringContent(JsonSerializer.Serialize(new { fcmToken = new string('t', 70_000), platform = "ios" }), Encoding.UTF8, "application/json");
         await (await _app.PutAsync($"/api/devices/{id}", huge)).AssertProblem(413);
         await (await _admin.PostAsync($"/api/devices/{id}", JsonContent.Create(new { }))).AssertProblem(405);
         await (await _admin.GetAsync("/api/nothing-here")).AssertProblem(404);
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/api/devices/{id}")).StatusCode);
+    }
+
+    // Before, these took any body of any type and size.
+    [Fact]
+    public async Task Endpoints_that_read_no_body_refuse_one_of_another_type_or_over_the_limit()
+    {
+        var id = TestData.NewId();
+        await _app.Register(id, TestData.NewToken());
+        var huge = JsonSerializer.Serialize(new { pad = new string('p', 70_000) });
+
+        await (await _app.SendAsync(WithBody(HttpMethod.Delete, id, "gone", "text/plain"))).AssertProblem(415);
+        await (await _app.SendAsync(WithBody(HttpMethod.Delete, id, huge, "application/json"))).AssertProblem(413);
+        await (await _admin.SendAsync(WithBody(HttpMethod.Post, id + "/secret", "new", "text/plain"))).AssertProblem(415);
+        Assert.Equal(id, (await _admin.GetDevice(id)).DeviceId);
+        Assert.Equal(HttpStatusCode.NoContent, (await _app.SendAsync(WithBody(HttpMethod.Delete, id, "{}", "application/json"))).StatusCode);
+
+        static HttpRequestMessage WithBody(HttpMethod method, string path, string body, string type) =>
+            new(method, $"/api/devices/{path}") { Content = new StringContent(body, Encoding.UTF8, type) };
     }
 
     [Fact]
@@ -125,6 +146,7 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
         var id = TestData.NewId();
         await (await _app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = TestData.NewToken() })).AssertProblem(404);
         await (await _app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = "a\tb" })).AssertValidationErrors("fcmToken");
+        await (await _app.PatchAsJsonAsync($"/api/devices/{id}/token", new { fcmToken = 5 })).AssertValidationErrors("fcmToken");
         await (await _app.PatchAsJsonAsync("/api/devices/bad%20id/token", new { })).AssertValidationErrors("deviceId", "fcmToken");
     }
 

@@ -2,6 +2,7 @@ extern alias deviceapi;
 
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
@@ -81,23 +82,44 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, otherDevice.StatusCode);
     }
 
+    // Before, every app-key PUT counted: an address whose creations were used up could not re-register its devices.
     [Fact]
-    public async Task App_key_puts_from_one_address_beyond_its_limit_get_429()
+    public async Task App_key_creations_from_one_address_beyond_its_limit_get_429_and_re_registrations_go_on()
     {
-        await using var factory = await HostAsync("Development", Keys(("RateLimiting:AppPutsPerMinute", "3")));
+        await using var factory = await HostAsync("Development", Keys(("RateLimiting:AppCreationsPerMinute", "3")));
+        var client = factory.CreateClient();
+        var ids = Enumerable.Range(0, 5).Select(_ => TestData.NewId("create")).ToArray();
 
-        var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < 5; i++)
+        var answers = new List<HttpResponseMessage>();
+        foreach (var id in ids)
         {
-            using var response = await factory.CreateClient().SendAsync(Request(AppKey, HttpMethod.Put, $"/api/devices/{TestData.NewId("create")}",
-                new { fcmToken = TestData.NewToken(), platform = "android" }));
-            answers.Add(response.StatusCode);
+            answers.Add(await client.SendAsync(Request(AppKey, HttpMethod.Put, $"/api/devices/{id}", new { fcmToken = TestData.NewToken(), platform = "android" })));
         }
 
-        using var admin = await SendAsync(factory, AdminKey, HttpMethod.Get, "/api/devices?limit=1");
+        var secrets = new Dictionary<string, string>();
+        foreach (var (id, created) in ids.Zip(answers).Where(answer => answer.Second.StatusCode == HttpStatusCode.Created))
+        {
+            secrets[id] = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("deviceSecret").GetString()!;
+        }
 
-        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
-        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        var again = new List<HttpStatusCode>();
+        foreach (var (id, secret) in secrets)
+        {
+            var request = Request(AppKey, HttpMethod.Put, $"/api/devices/{id}", new { fcmToken = TestData.NewToken(), platform = "android" });
+            request.Headers.Add("X-Device-Secret", secret);
+            using var response = await client.SendAsync(request);
+            again.Add(response.StatusCode);
+        }
+
+        using var admin = await client.SendAsync(Request(AdminKey, HttpMethod.Put, $"/api/devices/{TestData.NewId("create")}",
+            new { fcmToken = TestData.NewToken(), platform = "android" }));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests],
+            answers.Select(answer => answer.StatusCode));
+        await answers[3].AssertProblem(429);
+        Assert.True(answers[3].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], again);
+        Assert.Equal(HttpStatusCode.Created, admin.StatusCode);
     }
 
     [Fact]

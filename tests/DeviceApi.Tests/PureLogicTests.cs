@@ -65,6 +65,17 @@ public sealed class PureLogicTests
         Assert.Empty(DeviceValidation.ValidateRegistration(
             "d-1", new RegisterDeviceRequest("tok", platform, userId, null, appVersion, locale, "Asia/Seoul", new() { ["plan"] = "pro" }), DeviceAccess.ForAdmin));
 
+    // Before, the 64 was counted in UTF-16 units: 64 emoji were 128 and refused.
+    [Fact]
+    public void App_version_and_locale_count_characters()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("😀", 64));
+        Assert.Empty(DeviceValidation.ValidateRegistration(
+            "d-1", new RegisterDeviceRequest("tok", "ios", null, null, emoji, emoji, null, null), DeviceAccess.ForAdmin));
+        Assert.Equal(["appVersion", "locale"], DeviceValidation.ValidateRegistration(
+            "d-1", new RegisterDeviceRequest("tok", "ios", null, null, emoji + "😀", emoji + "😀", null, null), DeviceAccess.ForAdmin).Keys.Order());
+    }
+
     [Theory]
     [InlineData("t\u00a0k")]
     [InlineData("t\0k")]

@@ -36,6 +36,24 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Single(await _pushboard.ReceivedAsync(token));
     }
 
+    // Before, the 202 answered the clock's 100 ns ticks and a sendAt's seventh digit, where the database keeps microseconds.
+    [Fact]
+    public async Task The_202_shows_the_times_a_later_get_and_a_replay_show()
+    {
+        var sendAt = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ss.1234567Z", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < 3; i++)
+        {
+            var key = PushboardClient.Unique("key");
+            var body = new { target = new { topic = PushboardClient.Unique("t") }, data = new { a = "b" }, sendAt };
+            var accepted = (await (await Post(body, key)).Content.ReadFromJsonAsync<JsonObject>())!;
+            var stored = (await _pushboard.Notifications.GetFromJsonAsync<JsonObject>($"/api/notifications/{accepted["id"].Text()}"))!;
+            var replayed = (await (await Post(body, key)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+            Assert.Equal((accepted["createdAt"].Text(), accepted["sendAt"].Text()), (stored["createdAt"].Text(), stored["sendAt"].Text()));
+            Assert.Equal((accepted["createdAt"].Text(), accepted["sendAt"].Text()), (replayed["createdAt"].Text(), replayed["sendAt"].Text()));
+        }
+    }
+
     [Fact]
     public async Task An_idempotency_key_older_than_24_hours_makes_a_new_notification()
     {
@@ -101,6 +119,9 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     // Before, a name given twice in a platform section was a 500.
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":60,"apns":{"headers":{"apns-priority":"5","apns-priority":"10"}}}""", "apns.headers.apns-priority")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"android":{"priority":"high","priority":"normal"}}""", "android.priority")]
+    // 33 characters but 66 bytes: APNs refuses an apns-collapse-id over 64 bytes, so every iOS delivery would have failed.
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"collapseKey":"ééééééééééééééééééééééééééééééééé"}""", "collapseKey")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"collapseKey":""}""", "collapseKey")]
     public async Task Bad_requests_are_400_problem_details_naming_the_field(string body, string field)
     {
         using var response = await _pushboard.Notifications.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -148,6 +169,19 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task Empty_query_values_mean_absent_as_a_form_sends_them()
+    {
+        var id = (await _pushboard.SendAsync(new { target = new { topic = PushboardClient.Unique("t") }, data = new { a = "b" } }))["id"].Text();
+
+        using var history = await _pushboard.Notifications.GetAsync("/api/notifications?status=&after=&limit=");
+        using var deliveries = await _pushboard.Notifications.GetAsync($"/api/notifications/{id}/deliveries?status=&after=&limit=");
+        using var device = await _pushboard.Notifications.GetAsync("/api/deliveries?deviceId=d-1&limit=");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (history.StatusCode, deliveries.StatusCode, device.StatusCode));
+        Assert.Contains(id, (await history.Content.ReadFromJsonAsync<JsonObject>())!["items"]!.AsArray().Select(item => item!["id"].Text()));
     }
 
     [Fact]

@@ -222,6 +222,27 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Empty(await _pushboard.ReceivedAsync(token));
     }
 
+    // Before, cancel took any body of any type and size.
+    [Fact]
+    public async Task Cancel_refuses_a_body_of_another_type_or_over_the_limit()
+    {
+        var accepted = await _pushboard.SendAsync(new
+        {
+            target = new { topic = PushboardClient.Unique("t") }, data = new { kind = "body" }, sendAt = Utc(DateTime.UtcNow.AddDays(1)),
+        });
+        var cancel = $"/api/notifications/{accepted["id"].Text()}/cancel";
+
+        using var text = await _pushboard.Notifications.PostAsync(cancel, new StringContent("now", System.Text.Encoding.UTF8, "text/plain"));
+        using var huge = await _pushboard.Notifications.PostAsync(cancel, new StringContent(new string(' ', 1024 * 1024 + 1), System.Text.Encoding.UTF8, "application/json"));
+        var unchanged = (await Notification(accepted["id"].Text()))["status"].Text();
+        using var json = await _pushboard.Notifications.PostAsync(cancel, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal((HttpStatusCode.UnsupportedMediaType, HttpStatusCode.RequestEntityTooLarge), (text.StatusCode, huge.StatusCode));
+        Assert.Equal(("application/problem+json", "application/problem+json"), (text.Content.Headers.ContentType?.MediaType, huge.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("scheduled", unchanged);
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+    }
+
     [Fact]
     public async Task Cancel_of_an_ended_notification_is_409_and_of_an_unknown_one_404()
     {

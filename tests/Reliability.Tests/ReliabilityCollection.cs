@@ -41,7 +41,7 @@ public sealed class ReliabilityAppFixture : PushboardAppFixture
         // The consumer names of stopped readers are deleted after 2 s without a read, not 1 h (BoundedStateTests).
         // InfrastructureRestartTests registers devices from 8 writers as fast as it can, all from loopback.
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "deviceapi"))
-            .WithEnvironment("RateLimiting__AppPutsPerMinute", "1000000");
+            .WithEnvironment("RateLimiting__AppCreationsPerMinute", "1000000");
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "notificationapi"))
             .WithEnvironment("Sending__StalledAfter", "00:00:08")
             .WithEnvironment("Sending__SweepInterval", "00:00:01")
