@@ -50,7 +50,9 @@ public sealed partial class DeviceStatsQueries(
                 return Task.FromResult(latest);
             }
 
-            _counting ??= CountRegistryAsync();
+            // On the pool, so that a count failing at once clears _counting after it was stored here, not before: stored
+            // after, its failed task would stand for every later count.
+            _counting ??= Task.Run(CountRegistryAsync);
             return latest is null ? _counting : Task.FromResult(latest);
         }
     }

@@ -1,7 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.DeviceApi.Apis;
 using Pushboard.DeviceApi.Identity;
 using Pushboard.DeviceApi.Model;
+using Pushboard.DeviceApi.Services;
 
 namespace Pushboard.DeviceApi.Tests;
 
@@ -85,5 +89,29 @@ public sealed class PureLogicTests
     {
         token = token == "lone surrogate" ? "tok" + '\ud800' : token;
         Assert.Contains("fcmToken", DeviceValidation.ValidateRefresh("d", new RefreshTokenRequest(token), DeviceAccess.ForAdmin).Keys);
+    }
+
+    // Before, a count that failed before its first await left its failed task in place: no count was ever tried again.
+    [Fact]
+    public async Task A_registry_count_that_fails_at_once_is_tried_again_on_the_next_call()
+    {
+        var scopes = new FailingScopeFactory();
+        var stats = new DeviceStatsQueries(scopes, TimeProvider.System, Options.Create(new DeviceStatsOptions()), NullLogger<DeviceStatsQueries>.Instance);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stats.GetAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stats.GetAsync(CancellationToken.None));
+
+        Assert.Equal(2, scopes.Calls);
+    }
+
+    private sealed class FailingScopeFactory : IServiceScopeFactory
+    {
+        public int Calls { get; private set; }
+
+        public IServiceScope CreateScope()
+        {
+            Calls++;
+            throw new InvalidOperationException("The database is unreachable.");
+        }
     }
 }
