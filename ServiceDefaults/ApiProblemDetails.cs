@@ -6,8 +6,9 @@ namespace Pushboard.ServiceDefaults;
 public static class ApiProblemDetails
 {
     // Every error is problem details with a detail; what the framework cannot bind is thrown in every environment and
-    // answered 400/413/415 by UnreadableRequestExceptionHandler (naming the field a body went wrong at); a database outage
-    // answers 503; bodies are limited to maxRequestBodyBytes.
+    // answered 400/415 by UnreadableRequestExceptionHandler (naming the field a body went wrong at); a database outage
+    // answers 503; bodies are limited to maxRequestBodyBytes (the framework's own 413, like its 404 and 405, is written
+    // by UseStatusCodePages).
     public static IServiceCollection AddApiProblemDetails(this IServiceCollection services, long maxRequestBodyBytes)
     {
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>

@@ -1,11 +1,24 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Pushboard.ServiceDefaults;
 
-// The field a body that cannot be read as the documented JSON went wrong at, as API.md's 400 names it in errors.
-public static class JsonBodyError
+// The field a body that cannot be read as the documented JSON went wrong at, as API.md's 400 names it in errors: the
+// JSON path without its "$", a name the serializer brackets (['my key'], one with a space or a dot) written as the
+// others are, tags.my key.
+public static partial class JsonBodyError
 {
-    public static (string Field, string Message) From(JsonException exception) => exception.Path is { Length: > 2 } path
-        ? (path[2..], $"The body is not JSON of the documented shape at {path[2..]}: a value of another type, or malformed JSON.")
-        : ("body", "The body is not JSON of the documented shape.");
+    public static (string Field, string Message) From(JsonException exception)
+    {
+        if (exception.Path is not { Length: > 1 } path)
+        {
+            return ("body", "The body is not JSON of the documented shape.");
+        }
+
+        var field = BracketedName().Replace(path[1..], match => "." + match.Groups[1].Value).TrimStart('.');
+        return (field, $"The body is not JSON of the documented shape at {field}: a value of another type, or malformed JSON.");
+    }
+
+    [GeneratedRegex(@"\['(.*?)'\]")]
+    private static partial Regex BracketedName();
 }

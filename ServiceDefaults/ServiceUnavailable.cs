@@ -16,10 +16,10 @@ public static class ServiceUnavailable
     public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 
     internal static ValueTask<bool> TryWriteAsync(HttpContext context, string detail, TimeSpan retryAfter, Exception? exception = null) =>
-        TryWriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, retryAfter, exception);
+        TryWriteRetryLaterAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail, retryAfter, exception);
 
     // A 503 or a 429: problem details with Retry-After.
-    internal static ValueTask<bool> TryWriteAsync(HttpContext context, int status, string title, string detail, TimeSpan retryAfter, Exception? exception = null)
+    internal static ValueTask<bool> TryWriteRetryLaterAsync(HttpContext context, int status, string title, string detail, TimeSpan retryAfter, Exception? exception = null)
     {
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ public static class TooManyRequests
     public static TooManyRequestsHttpResult Problem(string detail, TimeSpan retryAfter) => new(detail, retryAfter);
 
     internal static ValueTask<bool> TryWriteAsync(HttpContext context, string detail, TimeSpan retryAfter) =>
-        ServiceUnavailable.TryWriteAsync(context, StatusCodes.Status429TooManyRequests, Title, detail, retryAfter);
+        ServiceUnavailable.TryWriteRetryLaterAsync(context, StatusCodes.Status429TooManyRequests, Title, detail, retryAfter);
 }
 
 public sealed class TooManyRequestsHttpResult(string detail, TimeSpan retryAfter) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider

@@ -273,7 +273,6 @@ public static class DeviceValidation
     private static void AddError(Dictionary<string, string[]> errors, string field, string message) =>
         errors[field] = errors.TryGetValue(field, out var messages) ? [.. messages, message] : [message];
 
-
     private static void CheckDeviceId(string deviceId, Dictionary<string, string[]> errors)
     {
         if (!ApiPatterns.DeviceId().IsMatch(deviceId))

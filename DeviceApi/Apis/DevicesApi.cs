@@ -79,11 +79,6 @@ public static class DevicesApi
             return DeviceIdentity.SecretRefused(deviceId);
         }
 
-        if (created)
-        {
-            creations.Created(access, httpContext);
-        }
-
         var response = DeviceResponse.From(device, access.IsAdmin, access.IssuedSecret);
         return created ? TypedResults.Created($"/api/devices/{deviceId}", response) : TypedResults.Ok(response);
     }

@@ -7,10 +7,10 @@ using Pushboard.ServiceDefaults.ApiKeys;
 namespace Pushboard.DeviceApi.Identity;
 
 // API.md limits the app key's creations per client address: every new device id brings a fresh device bucket, so
-// creations are bounded where the caller is. Whether a PUT creates is known after its write, which takes one creation
-// of the address then; re-registrations take none. A PUT goes on while its address has creations left, and only once
-// none are left reads whether the device exists: a re-registration goes on, a creation answers 429. (Creations racing
-// for an address's last one may all go on: the overshoot is bounded by the requests in flight.)
+// creations are bounded where the caller is. An app-key PUT first reads whether its device exists (one primary-key
+// read): a re-registration goes on whatever its address has left (an address behind a carrier's NAT keeps
+// re-registering its devices), a creation takes one of its address's creations before it writes, or answers 429. Taking
+// it before the write is what keeps PUTs racing for an address's last creations from all creating.
 public sealed class DeviceCreationLimit : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _creations;
@@ -25,22 +25,22 @@ public sealed class DeviceCreationLimit : IDisposable
         _store = store;
     }
 
-    // Null when the PUT may go on; otherwise the 429 to answer.
-    public async Task<TooManyRequestsHttpResult?> RefusalAsync(string deviceId, DeviceAccess access, HttpContext context, CancellationToken cancellationToken) =>
-        !access.IsAdmin
-        && _creations.GetStatistics(Address(context)) is { CurrentAvailablePermits: <= 0 }
-        && await _store.FindAsync(deviceId, cancellationToken) is null
-            ? TooManyRequests.Problem(
-                $"This client address has created the most devices the app key may create in a minute; retry after {ServiceUnavailable.RetryAfterSeconds(_retryAfter)} s.",
-                _retryAfter)
-            : null;
-
-    public void Created(DeviceAccess access, HttpContext context)
+    // Null when the PUT may go on; otherwise the 429 to answer. A creation whose write then fails has still used its
+    // creation, and a device deleted between the read and the write is created again without one: both are rare and
+    // err on the side the caller can see.
+    public async Task<TooManyRequestsHttpResult?> RefusalAsync(string deviceId, DeviceAccess access, HttpContext context, CancellationToken cancellationToken)
     {
-        if (!access.IsAdmin)
+        if (access.IsAdmin || await _store.ExistsAsync(deviceId, cancellationToken))
         {
-            _creations.AttemptAcquire(Address(context)).Dispose();
+            return null;
         }
+
+        using var creation = _creations.AttemptAcquire(Address(context));
+        return creation.IsAcquired
+            ? null
+            : TooManyRequests.Problem(
+                $"This client address has created the most devices the app key may create in a minute; retry after {ServiceUnavailable.RetryAfterSeconds(_retryAfter)} s.",
+                _retryAfter);
     }
 
     public void Dispose() => _creations.Dispose();

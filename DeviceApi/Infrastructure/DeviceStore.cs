@@ -13,6 +13,8 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
 {
     private const string FindSql = $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id = $1";
 
+    private const string ExistsSql = "SELECT EXISTS (SELECT 1 FROM devices WHERE device_id = $1)";
+
     private const string FindManySql = $"SELECT {DeviceRows.Selected} FROM devices WHERE device_id = ANY($1)";
 
     public async Task<Device?> FindAsync(string deviceId, CancellationToken cancellationToken)
@@ -21,6 +23,13 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource, TimeProvider timePr
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? DeviceRows.Read(reader) : null;
+    }
+
+    public async Task<bool> ExistsAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ExistsSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<List<Device>> FindManyAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)

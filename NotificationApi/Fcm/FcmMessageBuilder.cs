@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Pushboard.NotificationApi.Apis;
 
@@ -57,7 +60,7 @@ public static class FcmMessageBuilder
         {
             android["collapse_key"] = collapseKey;
             apnsHeaders["apns-collapse-id"] = collapseKey;
-            webpushHeaders["Topic"] = collapseKey;
+            webpushHeaders["Topic"] = WebPushTopic(collapseKey);
         }
 
         AddSection(message, "android", android, request.Android);
@@ -83,6 +86,14 @@ public static class FcmMessageBuilder
         headers["apns-expiration"] = now.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         return message.ToJsonString();
     }
+
+    // RFC 8030 (5.4): a push service refuses a Topic of more than 32 characters or outside the base64url alphabet. A
+    // collapseKey that is one already is the Topic; any other becomes the first 24 bytes of its SHA-256 in base64url
+    // (32 characters), so one collapseKey is still one Topic.
+    private static string WebPushTopic(string collapseKey) =>
+        collapseKey.Length <= 32 && collapseKey.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? collapseKey
+            : Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(collapseKey)).AsSpan(0, 24));
 
     // The request's own android/apns/webpush objects are FCM's and win over what was derived.
     private static void AddSection(JsonObject message, string name, JsonObject derived, JsonObject? given)

@@ -5,6 +5,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Pushboard.DeviceApi.Tests;
@@ -120,6 +123,41 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         Assert.True(answers[3].Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], again);
         Assert.Equal(HttpStatusCode.Created, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_app_key_creations_from_one_address_create_no_more_than_its_limit()
+    {
+        await using var factory = await HostAsync("Development", Keys(("RateLimiting:AppCreationsPerMinute", "3")));
+        var client = factory.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            using var response = await client.SendAsync(Request(AppKey, HttpMethod.Put, $"/api/devices/{TestData.NewId("race")}",
+                new { fcmToken = TestData.NewToken(), platform = "android" }));
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(3, answers.Count(status => status == HttpStatusCode.Created));
+        Assert.Equal(9, answers.Count(status => status == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task An_unreadable_body_from_a_client_that_accepts_no_json_is_a_400_and_logs_no_error()
+    {
+        await using var host = await HostAsync("Development", Keys());
+        await using var factory = host.WithWebHostBuilder(web => web.ConfigureLogging(logging => logging.AddFakeLogging()));
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/devices/{TestData.NewId()}")
+        {
+            Content = new StringContent("{\"fcmToken\":", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", AppKey);
+        request.Headers.Accept.ParseAdd("text/html");
+
+        using var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(factory.Services.GetFakeLogCollector().GetSnapshot(), record => record.Level >= LogLevel.Error);
     }
 
     [Fact]

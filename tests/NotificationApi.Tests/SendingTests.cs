@@ -184,7 +184,8 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
     {
         var topic = PushboardClient.Unique("news");
 
-        var accepted = await _pushboard.SendAsync(new { target = new { topic }, notification = new { title = "Breaking" }, priority = "high", ttlSeconds = 600 });
+        var accepted = await _pushboard.SendAsync(
+            new { target = new { topic }, notification = new { title = "Breaking" }, priority = "high", ttlSeconds = 600, collapseKey = "breaking news" });
         var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text());
 
         var delivery = Assert.Single(await _pushboard.DeliveriesAsync(accepted["id"].Text()));
@@ -194,6 +195,8 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal("HIGH", message["android"]!["priority"].Text());
         Assert.Equal("10", message["apns"]!["headers"]!["apns-priority"].Text());
         Assert.Equal("high", message["webpush"]!["headers"]!["Urgency"].Text());
+        Assert.Equal(("breaking news", "breaking news"), (message["android"]!["collapse_key"].Text(), message["apns"]!["headers"]!["apns-collapse-id"].Text()));
+        Assert.Matches("^[A-Za-z0-9_-]{1,32}$", message["webpush"]!["headers"]!["Topic"].Text());
         Assert.Equal("completed", done["status"].Text());
     }
 
