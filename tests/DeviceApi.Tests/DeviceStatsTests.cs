@@ -47,8 +47,32 @@ public sealed class DeviceStatsTests(DeviceApiFixture fixture)
         // A same-day boundary between the two reads would shift the rows; the test compares today's rows.
         var (was, now) = (before.Daily[^1], after.Daily[^1]);
         Assert.Equal((1L, 1L, 1L), (now.Registrations - was.Registrations, now.TokenRefreshes - was.TokenRefreshes, now.Invalidations - was.Invalidations));
-        Assert.True(after.ByStatus.Values.Sum() > 0 && after.ByPlatform.ContainsKey("android"));
+    }
+
+    // The counts by platform and status are cached (DeviceStats:RegistryMaxAge): a host of its own, so that no other
+    // test's read decides how old they are.
+    [Fact]
+    public async Task The_counts_by_platform_and_status_follow_the_registry_once_older_than_their_max_age()
+    {
+        await using var factory = await fixture.InProcessAsync("Development",
+            ("Parameters:admin-api-key", AdminKey), ("Parameters:app-api-key", AppKey), ("DeviceStats:RegistryMaxAge", "00:00:00.200"));
+        using var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var before = await admin.GetFromJsonAsync<DeviceStats>("/api/devices/stats", JsonSerializerOptions.Web);
+
+        await admin.Register(TestData.NewId(), TestData.NewToken(), "ios");
+
+        var after = before!;
+        for (var tries = 0; tries < 50 && after.ByPlatform.GetValueOrDefault("ios") == before!.ByPlatform.GetValueOrDefault("ios"); tries++)
+        {
+            await Task.Delay(100);
+            after = (await admin.GetFromJsonAsync<DeviceStats>("/api/devices/stats", JsonSerializerOptions.Web))!;
+        }
+
+        Assert.Equal(before!.ByPlatform.GetValueOrDefault("ios") + 1, after.ByPlatform.GetValueOrDefault("ios"));
+        Assert.Equal(before.ByStatus.GetValueOrDefault("active") + 1, after.ByStatus.GetValueOrDefault("active"));
         Assert.Equal(after.ByStatus.Values.Sum(), after.ByPlatform.Values.Sum());
+        Assert.True(after.AsOf > before.AsOf);
     }
 
     [Fact]
