@@ -19,14 +19,15 @@ public sealed class FcmThrottle(TimeProvider time)
         while (Interlocked.CompareExchange(ref _resumeAtTicks, resumeAt.UtcTicks, current) != current);
     }
 
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    // Whether it had to wait.
+    public async Task<bool> WaitAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        for (var waited = false; ; waited = true)
         {
             var wait = new DateTimeOffset(Interlocked.Read(ref _resumeAtTicks), TimeSpan.Zero) - time.GetUtcNow();
             if (wait <= TimeSpan.Zero)
             {
-                return;
+                return waited;
             }
 
             await Task.Delay(wait, time, cancellationToken);

@@ -6,18 +6,29 @@ using Pushboard.NotificationApi.Model;
 namespace Pushboard.NotificationApi.Sending;
 
 // Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL with exponential backoff and jitter,
-// never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process.
+// never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process. A send that had to wait
+// (a retry, or one held by the pause) first asks whether its notification was canceled meanwhile, and if so hands
+// nothing to FCM: the delivery stays pending (its last outcome, or none) for the caller to cancel.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
-    public async Task<(FcmOutcome Outcome, int Attempts)> SendAsync(FcmMessage message, PendingDelivery delivery, CancellationToken cancellationToken)
+    private static readonly FcmOutcome NotSent = new(FcmOutcomeKind.Retryable, null, null);
+
+    public async Task<(FcmOutcome Outcome, int Attempts)> SendAsync(
+        FcmMessage message, PendingDelivery delivery, CancelWatch cancel, CancellationToken cancellationToken)
     {
         var attempts = 0;
+        var outcome = NotSent;
         while (true)
         {
-            await throttle.WaitAsync(cancellationToken);
+            var held = await throttle.WaitAsync(cancellationToken);
+            if ((held || attempts > 0) && await cancel.IsCanceledAsync(cancellationToken))
+            {
+                return (outcome, attempts);
+            }
+
             attempts++;
             var started = time.GetTimestamp();
-            var outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
+            outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
             metrics.FcmCall(time.GetElapsedTime(started), outcome.ErrorCode ?? "OK");
             if (outcome.Kind != FcmOutcomeKind.Retryable || attempts >= options.Value.MaxAttempts)
             {

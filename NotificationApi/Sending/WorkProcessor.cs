@@ -21,6 +21,7 @@ public sealed partial class WorkProcessor(
     DeadTokenPublisher deadTokens,
     WorkQueue queue,
     DeliveryLeaseKeeper leases,
+    IServiceScopeFactory scopes,
     SendingMetrics metrics,
     IOptions<SendingOptions> options,
     TimeProvider time,
@@ -271,6 +272,7 @@ public sealed partial class WorkProcessor(
         {
             // Counted from the moment of sending (API.md), once per page: a page is sent within seconds.
             var message = new FcmMessage(FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow()));
+            var cancel = new CancelWatch(notification.Id, scopes, time);
             foreach (var chunk in page.Chunk(options.Value.Concurrency))
             {
                 if (sending.IsCancellationRequested)
@@ -285,9 +287,16 @@ public sealed partial class WorkProcessor(
                     break;
                 }
 
-                var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(message, delivery, sending.Token)));
+                var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(message, delivery, cancel, sending.Token)));
                 var waited = await RecordAsync(notification.Id, leaseId, results, cancellationToken);
                 sent += chunk.Length;
+                // A send that stopped before a retry because of a cancel left its delivery pending: cancel it and the rest.
+                if (results.Any(r => r.Status == DeliveryStatus.Pending) && await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
+                {
+                    canceled = true;
+                    break;
+                }
+
                 // After a wait for the database the lease may have run out and another sender may hold the rest.
                 if (waited && sent < page.Count
                     && !await deliveries.RenewLeaseAsync(leaseId, ids[sent..], options.Value.LeaseDuration, cancellationToken))
@@ -395,11 +404,11 @@ public sealed partial class WorkProcessor(
     // One delivery's fault stays its own: the outcomes of the others of its chunk are recorded whatever happens here.
     // A send cancelled (the service stops, or the lease was lost: before it was handed to FCM, or unanswered within
     // Fcm:StopGrace after) stays pending.
-    private async Task<DeliveryResult> SendOneAsync(FcmMessage message, PendingDelivery delivery, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> SendOneAsync(FcmMessage message, PendingDelivery delivery, CancelWatch cancel, CancellationToken cancellationToken)
     {
         try
         {
-            var (outcome, attempts) = await sender.SendAsync(message, delivery, cancellationToken);
+            var (outcome, attempts) = await sender.SendAsync(message, delivery, cancel, cancellationToken);
             if (outcome.Kind == FcmOutcomeKind.InvalidToken && delivery is { DeviceId: { } deviceId, Token: { } token })
             {
                 try

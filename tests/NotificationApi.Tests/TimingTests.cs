@@ -321,6 +321,37 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_cancel_stops_a_send_that_waits_on_FCMs_Retry_After()
+    {
+        var (device, token) = (PushboardClient.Unique("waiting"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(device, token);
+        (await _pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { rate429 = 1.0, retryAfterSeconds = 4 })).EnsureSuccessStatusCode();
+        try
+        {
+            var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { wave = "retry-after" } });
+            var id = accepted["id"].Text();
+            for (var tries = 0; tries < 300 && (await _pushboard.AttemptsAsync(token)).Count == 0; tries++)
+            {
+                await Task.Delay(100);
+            }
+
+            using var cancel = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
+            // FCM answers again: a retry handed to it now would be delivered.
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+            var final = await WaitUntilAsync(id, n => PushboardClient.Count(n, "pending") == 0, TimeSpan.FromSeconds(30));
+
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+            Assert.Equal(("canceled", 1, 0), (final["status"].Text(), PushboardClient.Count(final, "canceled"), PushboardClient.Count(final, "sent")));
+            Assert.Single(await _pushboard.AttemptsAsync(token));
+            Assert.Empty(await _pushboard.ReceivedAsync(token: token));
+        }
+        finally
+        {
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+    }
+
     private async Task<int> EmulatorAcceptedAsync() =>
         (int)(await _pushboard.Emulator.GetFromJsonAsync<JsonObject>("/emulator/stats"))!["accepted"]!;
 
