@@ -23,6 +23,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             notification.Property(n => n.UpdatedAt).HasColumnName("updated_at");
             notification.Property(n => n.ResolvedAt).HasColumnName("resolved_at");
             notification.Property(n => n.QueuedThroughDeliveryId).HasColumnName("queued_through_delivery_id");
+            notification.Property(n => n.SweptWorkEntry).HasColumnName("swept_work_entry").HasMaxLength(64);
             notification.Property(n => n.CompletedAt).HasColumnName("completed_at");
             notification.Property(n => n.FailureReason).HasColumnName("failure_reason");
             notification.Property(n => n.TargetJson).HasColumnName("target").HasColumnType("jsonb");

@@ -21,6 +21,9 @@ public sealed class Notification
 
     // The highest delivery id that a queued send item covers; pending deliveries above it have no item yet.
     public long QueuedThroughDeliveryId { get; set; }
+
+    // The stream entry of the stalled-notification sweeper's last copy of its work: no second copy while it is queued.
+    public string? SweptWorkEntry { get; set; }
     public DateTime? CompletedAt { get; set; }
     public string? FailureReason { get; set; }
 

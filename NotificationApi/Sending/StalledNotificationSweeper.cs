@@ -9,7 +9,9 @@ namespace Pushboard.NotificationApi.Sending;
 // Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
 // lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again; so is a
 // localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless:
-// deliveries are unique per device and only pending ones are sent. A resolved one with nothing left to send is ended
+// deliveries are unique per device and only pending ones are sent. A notification gets no second copy while its last
+// one is still in the stream (waiting, or retried through a long FCM outage): the copies stay one per notification in
+// progress, however long the outage. A resolved one with nothing left to send is ended
 // here: a localTime notification whose scheduler stopped between its last moment and its move to sending, or whose
 // last sends ended before that move.
 public sealed partial class StalledNotificationSweeper(
@@ -34,34 +36,41 @@ public sealed partial class StalledNotificationSweeper(
                     || (n.Status == NotificationStatus.Scheduled && n.ResolvedAt != null && !db.ScheduledWork.Any(w => w.NotificationId == n.Id)))
                 && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
-            .Select(n => new { n.Id, n.ResolvedAt })
+            .Select(n => new { n.Id, n.ResolvedAt, n.SweptWorkEntry })
             .Take(options.Value.SweepBatchSize)
             .ToListAsync(cancellationToken);
         foreach (var notification in stalled)
         {
-            if (notification.ResolvedAt is null)
-            {
-                await queue.EnqueueResolveAsync(notification.Id, null, cancellationToken);
-                LogRequeued(notification.Id);
-            }
-            else
-            {
-                await deliveries.StartSendingWhenAllDueAsync(notification.Id, cancellationToken);
-                if (await deliveries.PendingRangeAsync(notification.Id, afterId: 0, cancellationToken) is (var first, var last))
-                {
-                    await queue.EnqueueSendAsync(notification.Id, first, last, null, cancellationToken);
-                    LogRequeued(notification.Id);
-                }
-                else
-                {
-                    await deliveries.CompleteIfDoneAsync(notification.Id, cancellationToken);
-                    LogEnding(notification.Id);
-                }
-            }
-
+            // A copy still in the stream stands (it may be retried through a long FCM outage): no second one.
+            var entry = notification.SweptWorkEntry is { } swept && await queue.HoldsAsync(swept)
+                ? swept
+                : await RequeueAsync(deliveries, notification.Id, notification.ResolvedAt, cancellationToken);
             await db.Notifications.Where(n => n.Id == notification.Id)
-                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime), cancellationToken);
+                .ExecuteUpdateAsync(n => n
+                    .SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime)
+                    .SetProperty(x => x.SweptWorkEntry, entry), cancellationToken);
         }
+    }
+
+    // Queues the notification's work again; returns the entry, or null when it had nothing left to send and was ended.
+    private async Task<string?> RequeueAsync(DeliveryStore deliveries, Guid notificationId, DateTime? resolvedAt, CancellationToken cancellationToken)
+    {
+        if (resolvedAt is null)
+        {
+            LogRequeued(notificationId);
+            return await queue.EnqueueResolveAsync(notificationId, null, cancellationToken);
+        }
+
+        await deliveries.StartSendingWhenAllDueAsync(notificationId, cancellationToken);
+        if (await deliveries.PendingRangeAsync(notificationId, afterId: 0, cancellationToken) is (var first, var last))
+        {
+            LogRequeued(notificationId);
+            return await queue.EnqueueSendAsync(notificationId, first, last, null, cancellationToken);
+        }
+
+        await deliveries.CompleteIfDoneAsync(notificationId, cancellationToken);
+        LogEnding(notificationId);
+        return null;
     }
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while with nothing left to send, and is ended")]

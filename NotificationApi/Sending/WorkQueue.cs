@@ -30,14 +30,16 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
     private readonly StreamConsumerGroup _group = new(redis, StreamName, GroupName);
     private readonly IdleReaders _idle = new(time);
 
-    public ValueTask EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
+    // Each enqueue returns the id of its entry.
+    public ValueTask<RedisValue> EnqueueResolveAsync(Guid notificationId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(ResolveItem(notificationId, traceParent)), cancellationToken);
 
-    public ValueTask EnqueueSendAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent, CancellationToken cancellationToken) =>
+    public ValueTask<RedisValue> EnqueueSendAsync(
+        Guid notificationId, long firstDeliveryId, long lastDeliveryId, string? traceParent, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(_ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, traceParent)), cancellationToken);
 
     // A local-time moment's deliveries in the range, due by `dueBy` (WorkItem.DueBy).
-    public ValueTask EnqueueMomentAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, DateTime dueBy, CancellationToken cancellationToken) =>
+    public ValueTask<RedisValue> EnqueueMomentAsync(Guid notificationId, long firstDeliveryId, long lastDeliveryId, DateTime dueBy, CancellationToken cancellationToken) =>
         UntilRedisIsBack.ExecuteAsync(
             _ => AddAsync(new WorkItem(WorkKind.Send, notificationId, firstDeliveryId, lastDeliveryId, null, dueBy)), cancellationToken);
 
@@ -99,12 +101,16 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
 
     public Task<long> PendingCountAsync() => _group.PendingCountAsync();
 
+    // Whether an entry is still in the stream: not read yet, or read and not acknowledged (acknowledged ones are deleted).
+    public async Task<bool> HoldsAsync(RedisValue id) =>
+        (await redis.GetDatabase().StreamRangeAsync(StreamName, id, id, count: 1)).Length > 0;
+
     private static WorkItem ResolveItem(Guid notificationId, string? traceParent) =>
         new(WorkKind.Resolve, notificationId, 0, 0, traceParent);
 
-    private async ValueTask AddAsync(WorkItem item)
+    private async ValueTask<RedisValue> AddAsync(WorkItem item)
     {
-        await redis.GetDatabase().StreamAddAsync(StreamName,
+        var id = await redis.GetDatabase().StreamAddAsync(StreamName,
         [
             new("kind", item.Kind.ToString()),
             new("notification", item.NotificationId.ToString()),
@@ -114,6 +120,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
             new("due", item.DueBy is { } dueBy ? dueBy.Ticks : ""),
         ]);
         _idle.WorkArrived();
+        return id;
     }
 
     private static WorkItem Parse(StreamEntry entry)

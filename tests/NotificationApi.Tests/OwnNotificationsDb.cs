@@ -1,9 +1,12 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
+using Pushboard.NotificationApi.Sending;
 using Pushboard.Tests;
+using StackExchange.Redis;
 
 namespace Pushboard.NotificationApi.Tests;
 
@@ -53,6 +56,25 @@ internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string con
     }
 
     public NotificationsDbContext Open() => NotificationsDb.On(ConnectionString);
+
+    // What a job run in process needs (NotificationScheduler, StalledNotificationSweeper), on this database and on a
+    // Redis database of its own that no worker reads.
+    public async Task<ServiceProvider> JobServicesAsync(TimeProvider clock)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddSingleton(clock)
+            .AddSingleton<IConnectionMultiplexer>(_ => redis)
+            .AddSingleton<WorkQueue>()
+            .AddSingleton<SendingMetrics>()
+            .AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(ConnectionString))
+            .AddScoped<ScheduledWorkStore>()
+            .AddScoped<DeliveryStore>();
+        services.AddOptions<SendingOptions>();
+        return services.BuildServiceProvider();
+    }
 
     public async ValueTask DisposeAsync() =>
         await ExecuteAsync(fixture, $"DROP DATABASE \"{new NpgsqlConnectionStringBuilder(ConnectionString).Database}\" WITH (FORCE)");

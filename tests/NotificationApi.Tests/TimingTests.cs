@@ -180,7 +180,7 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
             id, Guid.CreateVersion7(), [new DeliveryResult(delivery.Id, DeliveryStatus.Sent, "projects/p/messages/1", null, 1)], CancellationToken.None);
         Assert.Equal(NotificationStatus.Scheduled, await StatusAsync(db, id));
 
-        await using var services = await SchedulerServicesAsync(own.ConnectionString, new FakeTimeProvider(moment.AddMinutes(1)));
+        await using var services = await own.JobServicesAsync(new FakeTimeProvider(moment.AddMinutes(1)));
         using var scheduler = ActivatorUtilities.CreateInstance<NotificationScheduler>(services);
         await scheduler.StartAsync(CancellationToken.None);
         try
@@ -363,24 +363,6 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
 
     private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
         _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
-
-    // What NotificationScheduler needs, on the given notifications database and on a Redis database of its own.
-    private async Task<ServiceProvider> SchedulerServicesAsync(string notificationsDb, TimeProvider clock)
-    {
-        var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddSingleton(clock)
-            .AddSingleton<IConnectionMultiplexer>(_ => redis)
-            .AddSingleton<WorkQueue>()
-            .AddSingleton<SendingMetrics>()
-            .AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(notificationsDb))
-            .AddScoped<ScheduledWorkStore>()
-            .AddScoped<DeliveryStore>();
-        services.AddOptions<SendingOptions>();
-        return services.BuildServiceProvider();
-    }
 
     private static Task<string> StatusAsync(NotificationsDbContext db, Guid id) =>
         db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.Status).SingleAsync();

@@ -247,6 +247,11 @@ namespace Pushboard.NotificationApi.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("SweptWorkEntry")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("swept_work_entry");
+
                     b.Property<string>("TargetJson")
                         .IsRequired()
                         .HasColumnType("jsonb")

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Sending;
+using Pushboard.Tests;
+using StackExchange.Redis;
+
+namespace Pushboard.NotificationApi.Tests;
+
+// The stalled-notification sweeper runs in process on a fake clock, over a notifications database and a Redis database
+// of the test's own, so that no worker takes the copies it queues: as in a long FCM outage, where each copy is read and
+// retried and stays in the stream.
+[Collection(NotificationApiCollection.Name)]
+public sealed class StalledSweepTests(PushboardAppFixture fixture)
+{
+    // Before, every sweep that found the notification stalled added a copy: the stream grew with the outage's length.
+    [Fact]
+    public async Task A_stalled_notification_has_one_copy_of_its_work_in_the_stream_however_many_sweeps_find_it()
+    {
+        await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        var id = await own.StoreResolvedMomentAsync(PushboardClient.Unique("stalled"), PushboardClient.Unique("token"), DateTime.UtcNow);
+        await using var db = own.Open();
+        await db.ScheduledWork.Where(work => work.NotificationId == id).ExecuteDeleteAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        await using var services = await own.JobServicesAsync(clock);
+        var options = services.GetRequiredService<IOptions<SendingOptions>>().Value;
+
+        using var sweeper = ActivatorUtilities.CreateInstance<StalledNotificationSweeper>(services);
+        await sweeper.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var sweep = 0; sweep < 3; sweep++)
+            {
+                clock.Advance(sweep == 0 ? TimeSpan.Zero : options.StalledAfter + options.SweepInterval);
+                await UntilSweptAsync(db, id, clock.GetUtcNow().UtcDateTime);
+            }
+        }
+        finally
+        {
+            await sweeper.StopAsync(CancellationToken.None);
+        }
+
+        var entries = await services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StreamRangeAsync(WorkQueue.StreamName);
+        Assert.Single(entries, entry => entry["notification"] == id.ToString());
+    }
+
+    // A sweep that found the notification stalled ends by touching it at the clock's time.
+    private static async Task UntilSweptAsync(NotificationsDbContext db, Guid id, DateTime now)
+    {
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (await db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.UpdatedAt).SingleAsync() < now.AddSeconds(-1))
+        {
+            Assert.True(DateTime.UtcNow < until, "the sweeper did not sweep the notification");
+            await Task.Delay(100);
+        }
+    }
+}
