@@ -9,6 +9,7 @@ namespace Pushboard.NotificationApi.Sending;
 public sealed partial class NotificationWorker(
     IServiceScopeFactory scopes,
     WorkQueue queue,
+    TimeProvider time,
     IOptions<SendingOptions> options,
     ILogger<NotificationWorker> logger) : BackgroundService
 {
@@ -27,7 +28,7 @@ public sealed partial class NotificationWorker(
             {
                 // A timeout is a TimeoutException, not a RedisException: uncaught, it would stop the host.
                 LogQueueUnavailable(exception.Message);
-                await Task.Delay(options.Value.ErrorPause, stoppingToken);
+                await Task.Delay(options.Value.ErrorPause, time, stoppingToken);
             }
         }
 
@@ -62,7 +63,7 @@ public sealed partial class NotificationWorker(
             catch (Exception exception)
             {
                 LogWorkFailed(exception);
-                await Task.Delay(options.Value.ErrorPause, stoppingToken);
+                await Task.Delay(options.Value.ErrorPause, time, stoppingToken);
             }
         }
     }
@@ -88,7 +89,7 @@ public sealed partial class NotificationWorker(
 
     private async Task KeepClaimedAsync(RedisValue id, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ClaimIdle / 3);
+        using var timer = new PeriodicTimer(options.Value.ClaimIdle / 3, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))

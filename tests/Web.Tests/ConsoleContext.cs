@@ -3,8 +3,9 @@ using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Pushboard.Web.Tests;
 
-// A bUnit context with Fluent UI's services; its components' script calls are answered with defaults. Subclasses add
-// their services first, then set the renderer (which starts the service provider).
+// A bUnit context with Fluent UI's services and the system clock (a test that needs a fake one registers it after);
+// its components' script calls are answered with defaults. Subclasses add their services first, then set the renderer
+// (which starts the service provider).
 public abstract class ConsoleContext : BunitContext
 {
     // bUnit waits 1 s by default; on CI's two shared cores a render posted to the renderer's dispatcher has waited
@@ -14,6 +15,7 @@ public abstract class ConsoleContext : BunitContext
     protected ConsoleContext()
     {
         Services.AddFluentUIComponents();
+        Services.AddSingleton(TimeProvider.System);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 }

@@ -21,7 +21,6 @@ public sealed class OverviewPageTests : ConsoleContext
         Services.AddSingleton<HealthProbe>();
         Services.AddOptions<OverviewOptions>();
         Services.AddTransient<OverviewLoader>();
-        Services.AddSingleton(TimeProvider.System);
         // The first render only: the page's timer starts in interactive rendering.
         Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
     }
