@@ -7,7 +7,6 @@ namespace Pushboard.ServiceDefaults.Redis;
 // claimed by another.
 public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string stream, string group)
 {
-    // XAUTOCLAIM scans the pending entries from the first one on every call.
     private const string FirstPendingEntry = "0-0";
 
     // One script, so that no consumer can take an entry between the check that it holds none and its deletion: a name
@@ -32,6 +31,12 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
         return forgotten
         """);
 
+    // Where the next XAUTOCLAIM goes on scanning the pending entries. One call looks at no more than ten times its count
+    // of them: always starting from the first, a few entries being worked on at the head of the list would hide the
+    // entries of a dead consumer behind them for as long as they last. A string, so that concurrent callers swap it
+    // whole; a stale one only scans some entries again.
+    private string _claimFrom = FirstPendingEntry;
+
     public string Name => group;
 
     // Creates the group (and the stream), reading from the stream's first entry; another replica or an earlier run
@@ -47,11 +52,13 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
         }
     }
 
-    // Takes over the entries other consumers took and left unacknowledged for at least `idleFor`.
+    // Takes over the entries other consumers took and left unacknowledged for at least `idleFor`; each call scans on
+    // from where the last one stopped, and from the first pending entry again once it reached the end.
     public async Task<StreamEntry[]> ClaimIdleAsync(string consumer, TimeSpan idleFor, int count)
     {
         var claimed = await redis.GetDatabase().StreamAutoClaimAsync(
-            stream, group, consumer, (long)idleFor.TotalMilliseconds, FirstPendingEntry, count);
+            stream, group, consumer, (long)idleFor.TotalMilliseconds, _claimFrom, count);
+        _claimFrom = (string?)claimed.NextStartId ?? FirstPendingEntry;
         return claimed.ClaimedEntries;
     }
 

@@ -38,6 +38,45 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
         }
     }
 
+    // XAUTOCLAIM looks at no more than ten pending entries per claimed one; before, every claim started from the first
+    // pending entry, and the ten held by live readers there hid the dead reader's entry behind them for as long as they lasted.
+    [Fact]
+    public async Task An_entry_left_behind_entries_that_are_being_worked_on_is_claimed()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+        var database = redis.GetDatabase();
+        var stream = PushboardClient.Unique("claims");
+        var group = new StreamConsumerGroup(redis, stream, "readers");
+        try
+        {
+            await group.EnsureAsync();
+            for (var i = 0; i < 11; i++)
+            {
+                await database.StreamAddAsync(stream, "work", i);
+            }
+
+            var held = await group.ReadNewAsync("live", 10);
+            var left = Assert.Single(await group.ReadNewAsync("dead", 1));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            foreach (var entry in held)
+            {
+                await group.ResetIdleAsync("live", entry.Id);
+            }
+
+            var claimed = new List<StreamEntry>();
+            for (var call = 0; call < 3 && claimed.Count == 0; call++)
+            {
+                claimed.AddRange(await group.ClaimIdleAsync("taker", TimeSpan.FromMilliseconds(200), 1));
+            }
+
+            Assert.Equal(left.Id, Assert.Single(claimed).Id);
+        }
+        finally
+        {
+            await database.KeyDeleteAsync(stream);
+        }
+    }
+
     [Fact]
     public async Task A_stream_without_its_group_has_no_names_to_forget()
     {
