@@ -1,36 +1,62 @@
-using Pushboard.NotificationApi.Infrastructure;
-
 namespace Pushboard.NotificationApi.Sending;
 
 // Whether a page's notification was canceled, asked before every send that follows a wait (a retry after FCM's
 // Retry-After or a backoff, a send held by FcmThrottle): after the cancel's 200 nothing more of it is handed to FCM,
-// also in the middle of a chunk. Sends that ask at about the same moment share one read, but only one that began after
-// they asked, so none of them acts on an answer from before the cancel. Each read has a scope of its own (the sender's
-// DbContext is busy with the page).
-public sealed class CancelWatch(Guid notificationId, IServiceScopeFactory scopes, TimeProvider time)
+// also in the middle of a chunk. Asks share reads: an ask joins the read that has not started yet, or makes it, to
+// start once the read running now has ended; so every ask is answered by a read begun after it, and a page's sends
+// waking together (the end of a QUOTA_EXCEEDED pause) make at most two reads, not one each.
+public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read, ILogger logger)
 {
     private readonly Lock _lock = new();
-    private Task<bool>? _reading;
-    private long _readingStartedAt;
+    private TaskCompletionSource<bool>? _waiting;
+    private Task _running = Task.CompletedTask;
 
-    public Task<bool> IsCanceledAsync(CancellationToken cancellationToken)
+    // True when the notification was canceled, or when the read failed: the send then waits for a later pass rather
+    // than go out unchecked.
+    public async Task<bool> HoldsBackAsync(CancellationToken cancellationToken)
     {
-        var askedAt = time.GetTimestamp();
+        Task<bool> answer;
         lock (_lock)
         {
-            if (_reading is null || _readingStartedAt < askedAt)
+            if (_waiting is null)
             {
-                _readingStartedAt = time.GetTimestamp();
-                _reading = ReadAsync(cancellationToken);
+                _waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _ = ReadAfterAsync(_running, _waiting, cancellationToken);
             }
 
-            return _reading;
+            answer = _waiting.Task;
+        }
+
+        try
+        {
+            return await answer;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogReadFailed(exception);
+            return true;
         }
     }
 
-    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    private async Task ReadAfterAsync(Task previous, TaskCompletionSource<bool> reading, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<DeliveryStore>().IsCanceledAsync(notificationId, cancellationToken);
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+        lock (_lock)
+        {
+            _waiting = null;
+            _running = reading.Task;
+        }
+
+        try
+        {
+            reading.SetResult(await read(cancellationToken));
+        }
+        catch (Exception exception)
+        {
+            reading.SetException(exception);
+        }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Reading whether a notification was canceled failed; its waiting sends are left for a later pass")]
+    private partial void LogReadFailed(Exception exception);
 }

@@ -7,8 +7,9 @@ namespace Pushboard.NotificationApi.Sending;
 
 // Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL with exponential backoff and jitter,
 // never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process. A send that had to wait
-// (a retry, or one held by the pause) first asks whether its notification was canceled meanwhile, and if so hands
-// nothing to FCM: the delivery stays pending (its last outcome, or none) for the caller to cancel.
+// (a retry, or one held by the pause) first asks whether its notification was canceled meanwhile, and if so (or if
+// that cannot be read) hands nothing to FCM: the delivery stays pending with its last outcome and attempts, for the
+// caller to cancel or a later pass to send.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
     private static readonly FcmOutcome NotSent = new(FcmOutcomeKind.Retryable, null, null);
@@ -21,7 +22,7 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
         while (true)
         {
             var held = await throttle.WaitAsync(cancellationToken);
-            if ((held || attempts > 0) && await cancel.IsCanceledAsync(cancellationToken))
+            if ((held || attempts > 0) && await cancel.HoldsBackAsync(cancellationToken))
             {
                 return (outcome, attempts);
             }

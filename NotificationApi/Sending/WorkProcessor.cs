@@ -272,7 +272,7 @@ public sealed partial class WorkProcessor(
         {
             // Counted from the moment of sending (API.md), once per page: a page is sent within seconds.
             var message = new FcmMessage(FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow()));
-            var cancel = new CancelWatch(notification.Id, scopes, time);
+            var cancel = new CancelWatch(token => IsCanceledAsync(notification.Id, token), logger);
             foreach (var chunk in page.Chunk(options.Value.Concurrency))
             {
                 if (sending.IsCancellationRequested)
@@ -290,6 +290,11 @@ public sealed partial class WorkProcessor(
                 var results = await Task.WhenAll(chunk.Select(delivery => SendOneAsync(message, delivery, cancel, sending.Token)));
                 var waited = await RecordAsync(notification.Id, leaseId, results, cancellationToken);
                 sent += chunk.Length;
+                foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
+                {
+                    metrics.Delivered(result.Status);
+                }
+
                 // A send that stopped before a retry because of a cancel left its delivery pending: cancel it and the rest.
                 if (results.Any(r => r.Status == DeliveryStatus.Pending) && await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
                 {
@@ -302,11 +307,6 @@ public sealed partial class WorkProcessor(
                     && !await deliveries.RenewLeaseAsync(leaseId, ids[sent..], options.Value.LeaseDuration, cancellationToken))
                 {
                     await lost.CancelAsync();
-                }
-
-                foreach (var result in results.Where(r => r.Status != DeliveryStatus.Pending))
-                {
-                    metrics.Delivered(result.Status);
                 }
             }
         }
@@ -326,6 +326,13 @@ public sealed partial class WorkProcessor(
         }
 
         return !canceled;
+    }
+
+    // Through a scope of its own: the page's DbContext is busy with the page.
+    private async Task<bool> IsCanceledAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DeliveryStore>().IsCanceledAsync(notificationId, cancellationToken);
     }
 
     // At its moment a local-time delivery uses its device as it is then (API.md): a device deleted or made inactive

@@ -101,6 +101,8 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
             .AssertValidationErrors("tags.level");
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("""{"fcmToken":"t","platform":"ios","tags":{"my key":3}}""", Encoding.UTF8, "application/json")))
             .AssertValidationErrors("tags.my key");
+        await (await _app.PutAsync($"/api/devices/{id}", new StringContent("""{"fcmToken":"t","platform":"ios","tags":{"it's":3}}""", Encoding.UTF8, "application/json")))
+            .AssertValidationErrors("tags.it's");
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{}", Encoding.UTF8, "text/plain"))).AssertProblem(415);
         var huge = new StringContent(JsonSerializer.Serialize(new { fcmToken = new string('t', 70_000), platform = "ios" }), Encoding.UTF8, "application/json");
         await (await _app.PutAsync($"/api/devices/{id}", huge)).AssertProblem(413);
