@@ -296,7 +296,9 @@ public sealed partial class WorkProcessor(
                 }
 
                 // A send that stopped before a retry because of a cancel left its delivery pending: cancel it and the rest.
-                if (results.Any(r => r.Status == DeliveryStatus.Pending) && await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
+                // Before any later chunk the check above reads it again.
+                if (sent == page.Count && results.Any(r => r.Status == DeliveryStatus.Pending)
+                    && await deliveries.IsCanceledAsync(notification.Id, cancellationToken))
                 {
                     canceled = true;
                     break;

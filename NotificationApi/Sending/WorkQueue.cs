@@ -101,9 +101,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
 
     public Task<long> PendingCountAsync() => _group.PendingCountAsync();
 
-    // Whether an entry is still in the stream: not read yet, or read and not acknowledged (acknowledged ones are deleted).
-    public async Task<bool> HoldsAsync(RedisValue id) =>
-        (await redis.GetDatabase().StreamRangeAsync(StreamName, id, id, count: 1)).Length > 0;
+    public Task<bool> HoldsAsync(RedisValue id) => _group.HoldsAsync(id);
 
     private static WorkItem ResolveItem(Guid notificationId, string? traceParent) =>
         new(WorkKind.Resolve, notificationId, 0, 0, traceParent);

@@ -69,6 +69,10 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
     public Task ResetIdleAsync(string consumer, RedisValue id) =>
         redis.GetDatabase().StreamClaimIdsOnlyAsync(stream, group, consumer, 0, [id]);
 
+    // Whether an entry is still in the stream: not read yet, or read and not acknowledged (acknowledged ones are deleted).
+    public async Task<bool> HoldsAsync(RedisValue id) =>
+        (await redis.GetDatabase().StreamRangeAsync(stream, id, id, count: 1)).Length > 0;
+
     // Done with an entry: it leaves the stream, then the group's pending list, so the stream stays as long as the work in
     // flight (each stream here has this one group: no other reader needs the entry). Deleted first: should the process
     // die in between, the next XAUTOCLAIM drops the pending reference to the deleted entry.
