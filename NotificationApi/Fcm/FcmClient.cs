@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Model;
 
@@ -36,7 +37,8 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
         });
         try
         {
-            var authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(waiting.Token));
+            var accessToken = await credential.GetAccessTokenAsync(waiting.Token);
+            var authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             var body = message.Body(token, topic);
             await _headerWriters.WaitAsync(waiting.Token);
             // A request built by hand does not take the client's default version: without these it would be HTTP/1.1.
@@ -53,7 +55,15 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
             var said = answer?.RootElement ?? default;
             if (!response.IsSuccessStatusCode)
             {
-                return Classify(response, said);
+                var refused = Classify(response, said);
+                if (refused.ErrorCode == FcmOutcome.Unauthenticated)
+                {
+                    // The retry goes with a new token.
+                    LogAccessTokenRefused();
+                    await credential.RenewAsync(accessToken).WaitAsync(deadline.Token);
+                }
+
+                return refused;
             }
 
             // A 2xx means FCM took the message, whether or not its answer can be read: it is not sent again. Real FCM
@@ -66,12 +76,24 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
 
             return new FcmOutcome(FcmOutcomeKind.Sent, name, null);
         }
+        catch (TokenResponseException exception)
+        {
+            // Nothing was handed to FCM: retried like a refused token, for as long as the service account is refused.
+            LogServiceAccountRefused(exception.Error?.Error, exception.Error?.ErrorDescription);
+            return new FcmOutcome(FcmOutcomeKind.Retryable, null, FcmOutcome.Unauthenticated);
+        }
         catch (Exception exception) when (exception is HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "FCM refused the access token (401 UNAUTHENTICATED); a new one is requested and the send goes again")]
+    private partial void LogAccessTokenRefused();
+
+    [LoggerMessage(LogLevel.Error, "The token endpoint refused the Firebase service account ({Error}: {Description}); sends wait until it is accepted. Check Fcm:ServiceAccountJson")]
+    private partial void LogServiceAccountRefused(string? error, string? description);
 
     [LoggerMessage(LogLevel.Error, "FCM answered {Status} without naming the message; counted as sent. Check Fcm:Endpoint: Firebase always names it")]
     private partial void LogSentWithoutName(int status);
@@ -131,8 +153,8 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
             (HttpStatusCode.TooManyRequests, _) => new(FcmOutcomeKind.Retryable, null, "QUOTA_EXCEEDED", retryAfter),
             (HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout, _)
                 => new(FcmOutcomeKind.Retryable, null, errorCode, retryAfter),
-            // Our own access token was refused: Google.Apis.Auth fetches a fresh one on the next try.
-            (HttpStatusCode.Unauthorized, "UNAUTHENTICATED") => new(FcmOutcomeKind.Retryable, null, errorCode, retryAfter),
+            // Our own access token was refused: SendAsync asks for a new one before the retry.
+            (HttpStatusCode.Unauthorized, FcmOutcome.Unauthenticated) => new(FcmOutcomeKind.Retryable, null, errorCode, retryAfter),
             _ => new(FcmOutcomeKind.Failed, null, errorCode),
         };
     }

@@ -7,7 +7,7 @@ public enum FcmOutcomeKind
     InvalidToken,
     // Something other than the token is wrong, or THIRD_PARTY_AUTH_ERROR: failed, never retried.
     Failed,
-    // QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL, a network error: retried with backoff.
+    // QUOTA_EXCEEDED, UNAVAILABLE, INTERNAL, UNAUTHENTICATED, a network error: retried with backoff.
     Retryable,
 }
 
@@ -15,4 +15,7 @@ public sealed record FcmOutcome(FcmOutcomeKind Kind, string? MessageId, string? 
 {
     // A 404 without UNREGISTERED: the project or endpoint is wrong, not the token.
     public const string NotFound = "NOT_FOUND";
+
+    // A 401 for our own access token, or the token endpoint refusing the service account: retried with a new token.
+    public const string Unauthenticated = "UNAUTHENTICATED";
 }

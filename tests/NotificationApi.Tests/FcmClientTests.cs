@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,6 +78,26 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         var outcome = await fcm.SendAsync(Message, "token", null, CancellationToken.None);
 
         Assert.Equal((kind, errorCode), (outcome.Kind, outcome.ErrorCode));
+    }
+
+    // As Google answers for a deleted key: nothing is handed to FCM, and the send is retried until the account is accepted.
+    [Fact]
+    public async Task A_service_account_the_token_endpoint_refuses_makes_the_send_retryable()
+    {
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(HttpStatusCode.OK, "{\"name\":\"projects/p/messages/1\"}"));
+        using var pushboard = new PushboardClient(fixture);
+        var emulator = pushboard.Emulator;
+        (await emulator.PutAsJsonAsync("/emulator/faults", new { refuseServiceAccount = true })).EnsureSuccessStatusCode();
+        try
+        {
+            var outcome = await fcm.SendAsync(Message, "token", null, CancellationToken.None);
+
+            Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (outcome.Kind, outcome.ErrorCode));
+        }
+        finally
+        {
+            await emulator.DeleteAsync("/emulator/faults");
+        }
     }
 
     private static SocketsHttpHandler Connecting(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>

@@ -279,6 +279,26 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         }
     }
 
+    // Google may refuse an access token before it expires (a key deleted, an account disabled); Google.Apis.Auth would
+    // hand out the same one until then, and every retry would be refused for up to an hour.
+    [Fact]
+    public async Task A_send_refused_for_a_revoked_access_token_goes_again_with_a_new_one()
+    {
+        var (id, token) = (PushboardClient.Unique("revoked"), PushboardClient.Unique("token"));
+        await _pushboard.RegisterAsync(id, token);
+        var first = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { id } }, data = new { n = "1" } });
+        await _pushboard.WaitUntilFinishedAsync(first["id"].Text());
+
+        (await _pushboard.Emulator.DeleteAsync("/emulator/tokens")).EnsureSuccessStatusCode();
+        var second = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { id } }, data = new { n = "2" } });
+        var done = await _pushboard.WaitUntilFinishedAsync(second["id"].Text(), TimeSpan.FromSeconds(30));
+
+        Assert.Equal("completed", done["status"].Text());
+        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(second["id"].Text()));
+        Assert.Equal(("sent", 2), (delivery["status"].Text(), (int)delivery["attempts"]!));
+        Assert.Equal(2, (await _pushboard.ReceivedAsync(token)).Count);
+    }
+
     [Fact]
     public async Task A_target_nobody_matches_fails_with_a_reason()
     {

@@ -3,7 +3,7 @@ using Pushboard.FcmEmulator.Model;
 
 namespace Pushboard.FcmEmulator.Apis;
 
-public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, int AnswerLatencyMs = 0, bool UnknownProject = false);
+public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, int AnswerLatencyMs = 0, bool UnknownProject = false, bool RefuseServiceAccount = false);
 
 // Test-only controls: fault injection and inspection of what the emulator received.
 public static class EmulatorControlApi
@@ -18,6 +18,11 @@ public static class EmulatorControlApi
         emulator.MapDelete("/faults", (FaultInjection faults) =>
         {
             faults.Profile = FaultProfile.None;
+            return Results.NoContent();
+        });
+        emulator.MapDelete("/tokens", (AccessTokens tokens) =>
+        {
+            tokens.RevokeAll();
             return Results.NoContent();
         });
         emulator.MapGet("/messages", ListMessages);
@@ -71,7 +76,7 @@ public static class EmulatorControlApi
             return Results.ValidationProblem(errors);
         }
 
-        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.AnswerLatencyMs, request.UnknownProject);
+        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.AnswerLatencyMs, request.UnknownProject, request.RefuseServiceAccount);
         return Results.NoContent();
     }
 

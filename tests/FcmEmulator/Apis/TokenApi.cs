@@ -17,7 +17,7 @@ public static class TokenApi
         return app;
     }
 
-    private static async Task<IResult> IssueToken(HttpRequest request, AccessTokens tokens, TimeProvider time)
+    private static async Task<IResult> IssueToken(HttpRequest request, AccessTokens tokens, FaultInjection faults, TimeProvider time)
     {
         if (!request.HasFormContentType)
         {
@@ -30,7 +30,7 @@ public static class TokenApi
             return OAuthError("unsupported_grant_type", $"grant_type must be {JwtBearerGrant}.");
         }
 
-        var problem = CheckAssertion(form["assertion"].ToString(), time.GetUtcNow());
+        var problem = faults.Profile.RefuseServiceAccount ? "Invalid JWT Signature." : CheckAssertion(form["assertion"].ToString(), time.GetUtcNow());
         if (problem is not null)
         {
             return OAuthError("invalid_grant", problem);

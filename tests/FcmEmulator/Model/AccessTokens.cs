@@ -26,6 +26,9 @@ public sealed class AccessTokens(TimeProvider time)
         return token;
     }
 
+    // As Google may before a token expires (a key deleted, an account disabled): every token handed out so far is refused.
+    public void RevokeAll() => _expiries.Clear();
+
     public bool IsValid(string? authorizationHeader)
     {
         const string scheme = "Bearer ";
