@@ -70,12 +70,7 @@ public sealed class WorkQueue(IConnectionMultiplexer redis, TimeProvider time)
     {
         try
         {
-            var entries = await _group.ClaimIdleAsync(consumer, claimIdle, count);
-            if (entries.Length == 0)
-            {
-                entries = await _group.ReadNewAsync(consumer, count);
-            }
-
+            var entries = await _group.ReadAsync(consumer, claimIdle, count);
             if (entries.Length > 0)
             {
                 _idle.WorkArrived();

@@ -37,6 +37,8 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
     // whole; a stale one only scans some entries again.
     private string _claimFrom = FirstPendingEntry;
 
+    private int _turn;
+
     public string Name => group;
 
     // Creates the group (and the stream), reading from the stream's first entry; another replica or an earlier run
@@ -60,6 +62,21 @@ public sealed class StreamConsumerGroup(IConnectionMultiplexer redis, string str
             stream, group, consumer, (long)idleFor.TotalMilliseconds, _claimFrom, count);
         _claimFrom = (string?)claimed.NextStartId ?? FirstPendingEntry;
         return claimed.ClaimedEntries;
+    }
+
+    // Entries other consumers left idle for `claimIdle` and new entries take turns going first; the other kind is read
+    // when the first has none. Were claims always first, entries that fail again and again (a long FCM outage) would
+    // keep the new ones from ever being read.
+    public async Task<StreamEntry[]> ReadAsync(string consumer, TimeSpan claimIdle, int count)
+    {
+        var newFirst = (Interlocked.Increment(ref _turn) & 1) == 0;
+        var entries = newFirst ? await ReadNewAsync(consumer, count) : await ClaimIdleAsync(consumer, claimIdle, count);
+        if (entries.Length > 0)
+        {
+            return entries;
+        }
+
+        return newFirst ? await ClaimIdleAsync(consumer, claimIdle, count) : await ReadNewAsync(consumer, count);
     }
 
     public Task<StreamEntry[]> ReadNewAsync(string consumer, int count) =>

@@ -78,6 +78,36 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
     }
 
     [Fact]
+    public async Task An_entry_claimed_again_and_again_does_not_keep_new_entries_from_being_read()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+        var database = redis.GetDatabase();
+        var stream = PushboardClient.Unique("turns");
+        var group = new StreamConsumerGroup(redis, stream, "readers");
+        try
+        {
+            await group.EnsureAsync();
+            await database.StreamAddAsync(stream, "work", "failing");
+            Assert.Single(await group.ReadNewAsync("dead", 1));
+            await database.StreamAddAsync(stream, "work", "new");
+
+            // The taker never acknowledges: each read comes after the claimed entry was idle long enough again.
+            var read = new List<string>();
+            for (var call = 0; call < 2; call++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+                read.AddRange((await group.ReadAsync("taker", TimeSpan.FromMilliseconds(200), 1)).Select(entry => (string)entry["work"]!));
+            }
+
+            Assert.Equal(["failing", "new"], read.Order());
+        }
+        finally
+        {
+            await database.KeyDeleteAsync(stream);
+        }
+    }
+
+    [Fact]
     public async Task A_stream_without_its_group_has_no_names_to_forget()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
