@@ -3,8 +3,9 @@ namespace Pushboard.NotificationApi.Sending;
 // Whether a page's notification was canceled, asked before every send that follows a wait (a retry after FCM's
 // Retry-After or a backoff, a send held by FcmThrottle): after the cancel's 200 nothing more of it is handed to FCM,
 // also in the middle of a chunk. Asks share reads: an ask joins the read that has not started yet, or makes it, to
-// start once the read running now has ended; so every ask is answered by a read begun after it, and a page's sends
-// waking together (the end of a QUOTA_EXCEEDED pause) make at most two reads, not one each.
+// start once the read running now has ended; so every ask is answered by a read begun after it, and at any moment a
+// page has at most one read running and one waiting (sends waking together at the end of a QUOTA_EXCEEDED pause make
+// two reads, not one each).
 public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read, ILogger logger)
 {
     private readonly Lock _lock = new();

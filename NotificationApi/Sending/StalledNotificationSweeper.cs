@@ -10,8 +10,8 @@ namespace Pushboard.NotificationApi.Sending;
 // lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again; so is a
 // localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless:
 // deliveries are unique per device and only pending ones are sent. A notification gets no second copy while its last
-// one is still in the stream (waiting, or retried through a long FCM outage): the copies stay one per notification in
-// progress, however long the outage. A resolved one with nothing left to send is ended
+// one is still in the stream (waiting, or retried through a long FCM outage): however long the outage, a notification
+// in progress has its own items plus at most one copy per sweeping replica. A resolved one with nothing left to send is ended
 // here: a localTime notification whose scheduler stopped between its last moment and its move to sending, or whose
 // last sends ended before that move.
 public sealed partial class StalledNotificationSweeper(
