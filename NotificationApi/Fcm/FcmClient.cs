@@ -58,8 +58,7 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
                 var refused = Classify(response, said);
                 if (refused.ErrorCode == FcmOutcome.Unauthenticated)
                 {
-                    // The retry goes with a new token.
-                    LogAccessTokenRefused();
+                    // Google.Apis.Auth would hand the retry the same token until it expires.
                     await credential.RenewAsync(accessToken).WaitAsync(deadline.Token);
                 }
 
@@ -78,9 +77,8 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
         }
         catch (TokenResponseException exception)
         {
-            // Nothing was handed to FCM: retried like a refused token, for as long as the service account is refused.
-            LogServiceAccountRefused(exception.Error?.Error, exception.Error?.ErrorDescription);
-            return new FcmOutcome(FcmOutcomeKind.Retryable, null, FcmOutcome.Unauthenticated);
+            // Nothing was handed to FCM: retried for as long as the service account is refused (FcmCredential logs it).
+            return new FcmOutcome(FcmOutcomeKind.Retryable, null, FcmCredential.IsRefusal(exception) ? FcmOutcome.Unauthenticated : "UNAVAILABLE");
         }
         catch (Exception exception) when (exception is HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -88,12 +86,6 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
     }
-
-    [LoggerMessage(LogLevel.Warning, "FCM refused the access token (401 UNAUTHENTICATED); a new one is requested and the send goes again")]
-    private partial void LogAccessTokenRefused();
-
-    [LoggerMessage(LogLevel.Error, "The token endpoint refused the Firebase service account ({Error}: {Description}); sends wait until it is accepted. Check Fcm:ServiceAccountJson")]
-    private partial void LogServiceAccountRefused(string? error, string? description);
 
     [LoggerMessage(LogLevel.Error, "FCM answered {Status} without naming the message; counted as sent. Check Fcm:Endpoint: Firebase always names it")]
     private partial void LogSentWithoutName(int status);

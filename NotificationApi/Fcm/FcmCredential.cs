@@ -1,17 +1,23 @@
+using System.Net;
 using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
+using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Options;
 
 namespace Pushboard.NotificationApi.Fcm;
 
 // The service account's OAuth2 credential (Google.Apis.Auth caches and refreshes the access token) and the send path.
-public sealed class FcmCredential
+public sealed partial class FcmCredential
 {
     private readonly ServiceAccountCredential _account;
+    private readonly IOptions<FcmOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FcmCredential> _logger;
     private readonly Lock _renewing = new();
-    private Task? _renewal;
+    private (string Rejected, Task Request)? _renewal;
+    private TokenResponseException? _lastFailure;
 
-    public FcmCredential(IOptions<FcmOptions> options)
+    public FcmCredential(IOptions<FcmOptions> options, TimeProvider time, ILogger<FcmCredential> logger)
     {
         var fcm = options.Value;
         var serviceAccountJson = fcm.ServiceAccountJson
@@ -20,17 +26,36 @@ public sealed class FcmCredential
             .ToGoogleCredential().CreateScoped(FcmOptions.MessagingScope).UnderlyingCredential;
         var projectId = string.IsNullOrEmpty(fcm.ProjectId) ? ReadProjectId(serviceAccountJson) : fcm.ProjectId;
         SendPath = $"/v1/projects/{Uri.EscapeDataString(projectId)}/messages:send";
+        (_options, _time, _logger) = (options, time, logger);
     }
 
     public string SendPath { get; }
 
-    public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
-        _account.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+    // Fails as the token endpoint does (TokenResponseException). Google.Apis.Auth makes one request for all the sends
+    // waiting, and each of them gets the same exception: logged once per request, not once per send.
+    public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _account.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+        }
+        catch (TokenResponseException exception)
+        {
+            LogFailure(exception);
+            throw;
+        }
+    }
+
+    // Whether the token endpoint turned the service account away (a key deleted, an account disabled: only the operator
+    // can end it), rather than failing for a while (a 5xx, a 429) like any outage.
+    public static bool IsRefusal(TokenResponseException exception) =>
+        exception.StatusCode is not ({ } status and (HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError));
 
     // FCM refused `rejected` (401 UNAUTHENTICATED). Google.Apis.Auth hands out its cached token until shortly before it
-    // expires, so a token revoked sooner (a key deleted, an account disabled) is replaced here, as Google's own clients
-    // do on a 401. Sends refused with the same token share one request for a new one; a token already replaced is not
-    // asked for again. Fails as the token endpoint does (TokenResponseException when it refuses the service account).
+    // expires, so a token revoked sooner is replaced here, as Google's own clients do on a 401. The sends refused with
+    // the same token share one request for a new one; a token already replaced is not asked for again. Never fails: if
+    // no new token comes, the refused one is dropped, so that later sends (and /health) ask the token endpoint rather
+    // than hand FCM a token it refuses.
     public Task RenewAsync(string rejected)
     {
         lock (_renewing)
@@ -40,25 +65,84 @@ public sealed class FcmCredential
                 return Task.CompletedTask;
             }
 
-            // Run apart, so that its end (which takes the lock) comes after it was stored.
-            return _renewal ??= Task.Run(RequestNewTokenAsync);
+            if (_renewal is not { } renewal || renewal.Rejected != rejected)
+            {
+                LogAccessTokenRefused();
+                // Run apart, so that its end (which takes the lock) comes after it was stored.
+                renewal = (rejected, Task.Run(() => RequestNewTokenAsync(rejected)));
+                _renewal = renewal;
+            }
+
+            return renewal.Request;
         }
     }
 
-    private async Task RequestNewTokenAsync()
+    private async Task RequestNewTokenAsync(string rejected)
     {
         try
         {
-            await _account.RequestAccessTokenAsync(CancellationToken.None);
+            using var deadline = new CancellationTokenSource(_options.Value.Timeout, _time);
+            await _account.RequestAccessTokenAsync(deadline.Token);
+        }
+        catch (Exception exception)
+        {
+            if (exception is TokenResponseException refused)
+            {
+                LogFailure(refused);
+            }
+            else
+            {
+                LogRenewalFailed(exception);
+            }
+
+            lock (_renewing)
+            {
+                if (_account.Token?.AccessToken == rejected)
+                {
+                    _account.Token = null;
+                }
+            }
         }
         finally
         {
             lock (_renewing)
             {
-                _renewal = null;
+                if (_renewal?.Rejected == rejected)
+                {
+                    _renewal = null;
+                }
             }
         }
     }
+
+    private void LogFailure(TokenResponseException exception)
+    {
+        if (Interlocked.Exchange(ref _lastFailure, exception) == exception)
+        {
+            return;
+        }
+
+        if (IsRefusal(exception))
+        {
+            LogServiceAccountRefused(exception.Error?.Error, exception.Error?.ErrorDescription);
+        }
+        else
+        {
+            LogTokenEndpointFailed((int?)exception.StatusCode, exception.Error?.Error);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "FCM refused the access token (401 UNAUTHENTICATED); a new one is requested")]
+    private partial void LogAccessTokenRefused();
+
+    [LoggerMessage(LogLevel.Error, "The token endpoint refused the Firebase service account ({Error}: {Description}); sends wait until it is accepted. Check Fcm:ServiceAccountJson")]
+    private partial void LogServiceAccountRefused(string? error, string? description);
+
+    [LoggerMessage(LogLevel.Warning, "The token endpoint failed ({Status} {Error}); sends wait and try again")]
+    private partial void LogTokenEndpointFailed(int? status, string? error);
+
+    [LoggerMessage(LogLevel.Warning, "Requesting a new FCM access token failed; sends wait and try again")]
+    private partial void LogRenewalFailed(Exception exception);
 
     private static string ReadProjectId(string serviceAccountJson)
     {

@@ -112,7 +112,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     private const string RecordSql = $"""
         WITH written AS (
             UPDATE deliveries d
-            SET status = r.status, fcm_message_id = r.message_id, error = r.error, attempts = d.attempts + r.attempts, updated_at = @now,
+            SET status = r.status, fcm_message_id = r.message_id, attempts = d.attempts + r.attempts, updated_at = @now,
+                error = CASE WHEN r.status = 'pending' THEN coalesce(r.error, d.error) ELSE r.error END,
                 lease_id = NULL, lease_expires_at = NULL
             FROM unnest(@ids, @statuses, @message_ids, @errors, @attempts) AS r(id, status, message_id, error, attempts)
             WHERE d.id = r.id AND d.status = 'pending' AND (r.status <> 'pending' OR d.lease_id = @lease)
@@ -336,7 +337,8 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     // Records send results of deliveries still pending (a redelivered range records nothing twice), ends their lease (one
     // left pending may be taken by the next pass at once), and moves the notification's counts and the minute's outcome
     // rollup by the rows that changed, in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
-    // pending only while leaseId still holds it, so that it never ends another sender's lease.
+    // pending only while leaseId still holds it, so that it never ends another sender's lease. One left pending with no
+    // error of its own (held back before a try, or stopped) keeps the error of its last try.
     public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
             RecordSql,

@@ -5,8 +5,8 @@ namespace Pushboard.NotificationApi.Sending;
 // also in the middle of a chunk. Asks share reads: an ask joins the read that has not started yet, or makes it, to
 // start once the read running now has ended; so every ask is answered by a read begun after it, and at any moment a
 // page has at most one read running and one waiting (sends waking together at the end of a QUOTA_EXCEEDED pause make
-// two reads, not one each).
-public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read, ILogger logger)
+// two reads, not one each). The reads stop when the page's sending stops, not when one asker does.
+public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read, ILogger<CancelWatch> logger, CancellationToken stopping)
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource<bool>? _waiting;
@@ -14,32 +14,21 @@ public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read
 
     // True when the notification was canceled, or when the read failed: the send then waits for a later pass rather
     // than go out unchecked.
-    public async Task<bool> HoldsBackAsync(CancellationToken cancellationToken)
+    public Task<bool> HoldsBackAsync(CancellationToken cancellationToken)
     {
-        Task<bool> answer;
         lock (_lock)
         {
             if (_waiting is null)
             {
                 _waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _ = ReadAfterAsync(_running, _waiting, cancellationToken);
+                _ = ReadAfterAsync(_running, _waiting);
             }
 
-            answer = _waiting.Task;
-        }
-
-        try
-        {
-            return await answer;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogReadFailed(exception);
-            return true;
+            return _waiting.Task.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task ReadAfterAsync(Task previous, TaskCompletionSource<bool> reading, CancellationToken cancellationToken)
+    private async Task ReadAfterAsync(Task previous, TaskCompletionSource<bool> reading)
     {
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
         lock (_lock)
@@ -50,11 +39,16 @@ public sealed partial class CancelWatch(Func<CancellationToken, Task<bool>> read
 
         try
         {
-            reading.SetResult(await read(cancellationToken));
+            reading.SetResult(await read(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            reading.SetCanceled(stopping);
         }
         catch (Exception exception)
         {
-            reading.SetException(exception);
+            LogReadFailed(exception);
+            reading.SetResult(true);
         }
     }
 

@@ -5,11 +5,11 @@ using Pushboard.NotificationApi.Model;
 
 namespace Pushboard.NotificationApi.Sending;
 
-// Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL with exponential backoff and jitter,
-// never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses every send of this process. A send that had to wait
-// (a retry, or one held by the pause) first asks whether its notification was canceled meanwhile, and if so (or if
-// that cannot be read) hands nothing to FCM: the delivery stays pending with its last outcome and attempts, for the
-// caller to cancel or a later pass to send.
+// Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL (and UNAUTHENTICATED, with a new
+// access token) with exponential backoff and jitter, never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses
+// every send of this process. A send that had to wait (a retry, or one held by the pause) first asks whether its
+// notification was canceled meanwhile, and if so (or if that cannot be read) hands nothing to FCM: the delivery stays
+// pending with its last outcome and attempts, for the caller to cancel or a later pass to send.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
     private static readonly FcmOutcome NotSent = new(FcmOutcomeKind.Retryable, null, null);

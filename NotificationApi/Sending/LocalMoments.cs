@@ -28,30 +28,30 @@ public sealed class LocalMoments(TimeOnly localTime, DateTime fromUtc, TimeZoneI
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(fromUtc, zone));
         while (true)
         {
-            var moment = ToUtc(day.ToDateTime(localTime, DateTimeKind.Unspecified), zone);
-            if (moment >= fromUtc)
+            foreach (var moment in Occurrences(day.ToDateTime(localTime, DateTimeKind.Unspecified), zone))
             {
-                return moment;
+                if (moment >= fromUtc)
+                {
+                    return moment;
+                }
             }
 
             day = day.AddDays(1);
         }
     }
 
-    // A wall-clock time that a daylight-saving gap skips is sent at the first moment after the gap (02:30 -> 03:00);
-    // one that occurs twice, at its first occurrence (the larger offset).
-    private static DateTime ToUtc(DateTime local, TimeZoneInfo zone)
+    // A wall-clock time that a daylight-saving gap skips is sent at the first moment after the gap (02:30 -> 03:00).
+    // One that occurs twice is sent at its first occurrence (the larger offset), or at its second when `from` falls
+    // between the two: a notification accepted at the second 01:15 for 01:30 goes in 15 minutes, not tomorrow.
+    private static IEnumerable<DateTime> Occurrences(DateTime local, TimeZoneInfo zone)
     {
         while (zone.IsInvalidTime(local))
         {
             local = local.AddMinutes(1);
         }
 
-        if (zone.IsAmbiguousTime(local))
-        {
-            return DateTime.SpecifyKind(local - zone.GetAmbiguousTimeOffsets(local).Max(), DateTimeKind.Utc);
-        }
-
-        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+        return zone.IsAmbiguousTime(local)
+            ? zone.GetAmbiguousTimeOffsets(local).OrderDescending().Select(offset => DateTime.SpecifyKind(local - offset, DateTimeKind.Utc))
+            : [TimeZoneInfo.ConvertTimeToUtc(local, zone)];
     }
 }

@@ -8,12 +8,12 @@ namespace Pushboard.NotificationApi.Sending;
 
 // Belt and braces for "nothing accepted is lost": a notification that made no progress for a while (its work item was
 // lost with a Redis without persistence, or it was accepted while Redis was unreachable) is queued again; so is a
-// localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless:
-// deliveries are unique per device and only pending ones are sent. A notification gets no second copy while its last
-// one is still in the stream (waiting, or retried through a long FCM outage): however long the outage, a notification
-// in progress has its own items plus at most one copy per sweeping replica. A resolved one with nothing left to send is ended
-// here: a localTime notification whose scheduler stopped between its last moment and its move to sending, or whose
-// last sends ended before that move.
+// localTime notification whose resolution the scheduler queued and Redis lost. Redelivery is harmless: deliveries are
+// unique per device and only pending ones are sent. A notification gets no second copy while its last one is still in
+// the stream (waiting, or retried through a long FCM outage), and replicas sweeping at once queue one copy between
+// them: however long the outage, a notification in progress has its own items plus one copy. A resolved one with
+// nothing left to send is ended here: a localTime notification whose scheduler stopped between its last moment and its
+// move to sending, or whose last sends ended before that move.
 public sealed partial class StalledNotificationSweeper(
     IServiceScopeFactory scopes,
     WorkQueue queue,
@@ -36,19 +36,29 @@ public sealed partial class StalledNotificationSweeper(
                     || (n.Status == NotificationStatus.Scheduled && n.ResolvedAt != null && !db.ScheduledWork.Any(w => w.NotificationId == n.Id)))
                 && n.UpdatedAt < stalledBefore
                 && !db.DeliveryCounts.Any(c => c.NotificationId == n.Id && c.UpdatedAt >= stalledBefore))
-            .Select(n => new { n.Id, n.ResolvedAt, n.SweptWorkEntry })
+            .Select(n => new { n.Id, n.UpdatedAt, n.ResolvedAt, n.SweptWorkEntry })
             .Take(options.Value.SweepBatchSize)
             .ToListAsync(cancellationToken);
         foreach (var notification in stalled)
         {
+            // Replicas sweeping at the same moment: only the one whose touch finds the notification as it was read
+            // sweeps it, so they do not queue a copy each.
+            var touched = await db.Notifications.Where(n => n.Id == notification.Id && n.UpdatedAt == notification.UpdatedAt)
+                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime), cancellationToken);
+            if (touched == 0)
+            {
+                continue;
+            }
+
             // A copy still in the stream stands (it may be retried through a long FCM outage): no second one.
             var entry = notification.SweptWorkEntry is { } swept && await queue.HoldsAsync(swept)
                 ? swept
                 : await RequeueAsync(deliveries, notification.Id, notification.ResolvedAt, cancellationToken);
-            await db.Notifications.Where(n => n.Id == notification.Id)
-                .ExecuteUpdateAsync(n => n
-                    .SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime)
-                    .SetProperty(x => x.SweptWorkEntry, entry), cancellationToken);
+            if (entry != notification.SweptWorkEntry)
+            {
+                await db.Notifications.Where(n => n.Id == notification.Id)
+                    .ExecuteUpdateAsync(n => n.SetProperty(x => x.SweptWorkEntry, entry), cancellationToken);
+            }
         }
     }
 

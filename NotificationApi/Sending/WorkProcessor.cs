@@ -25,6 +25,7 @@ public sealed partial class WorkProcessor(
     SendingMetrics metrics,
     IOptions<SendingOptions> options,
     TimeProvider time,
+    ILoggerFactory loggers,
     ILogger<WorkProcessor> logger)
 {
     private const string NothingMatched = "No device matched the target.";
@@ -272,7 +273,7 @@ public sealed partial class WorkProcessor(
         {
             // Counted from the moment of sending (API.md), once per page: a page is sent within seconds.
             var message = new FcmMessage(FcmMessageBuilder.WithApnsExpiration(notification.MessageJson, notification.ApnsTtlSeconds, time.GetUtcNow()));
-            var cancel = new CancelWatch(token => IsCanceledAsync(notification.Id, token), logger);
+            var cancel = new CancelWatch(token => IsCanceledAsync(notification.Id, token), loggers.CreateLogger<CancelWatch>(), sending.Token);
             foreach (var chunk in page.Chunk(options.Value.Concurrency))
             {
                 if (sending.IsCancellationRequested)

@@ -1,12 +1,13 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Pushboard.Web.Services;
 
 public sealed record PartHealth(string Part, bool Healthy, string Status, string? Description, double ResponseMs);
 
-// Asks each API's /health and turns its entries into the parts an operator thinks of.
-public sealed class HealthProbe(IHttpClientFactory clients)
+// Asks each API's /health and turns its entries into the parts an operator thinks of; a service that has not answered
+// within Overview:SourceTimeout is shown down.
+public sealed class HealthProbe(IHttpClientFactory clients, IOptions<OverviewOptions> options, TimeProvider time)
 {
     public async Task<IReadOnlyList<PartHealth>> CheckAsync(CancellationToken cancellationToken)
     {
@@ -27,20 +28,20 @@ public sealed class HealthProbe(IHttpClientFactory clients)
 
     private async Task<(PartHealth Service, HealthReport? Report)> CheckServiceAsync(string clientName, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var response = await clients.CreateClient(clientName).GetAsync("/health", timeout.Token);
-            var report = await response.Content.ReadFromJsonAsync<HealthReport>(timeout.Token);
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            using var timeout = new CancellationTokenSource(options.Value.SourceTimeout, time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var response = await clients.CreateClient(clientName).GetAsync("/health", deadline.Token);
+            var report = await response.Content.ReadFromJsonAsync<HealthReport>(deadline.Token);
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
             var failing = report?.Entries?.Where(e => e.Value.Status != "Healthy").Select(e => $"{e.Key}: {e.Value.Description}").FirstOrDefault();
             return (new PartHealth(clientName, response.IsSuccessStatusCode, report?.Status ?? "Unhealthy", failing, elapsed), report);
         }
         catch (Exception exception) when (ApiFailure.IsUnanswered(exception) || exception is OperationCanceledException or System.Text.Json.JsonException)
         {
-            return (new PartHealth(clientName, false, "Down", exception.Message, Stopwatch.GetElapsedTime(started).TotalMilliseconds), null);
+            return (new PartHealth(clientName, false, "Down", exception.Message, time.GetElapsedTime(started).TotalMilliseconds), null);
         }
     }
 

@@ -11,12 +11,12 @@ public sealed record OverviewData(
     IReadOnlyList<HealthLight> Health);
 
 // Everything the Overview shows, asked of the services at once; each part stands alone.
-public sealed class OverviewLoader(INotificationApiClient notifications, IDeviceApiClient devices, HealthProbe probe, IOptions<OverviewOptions> options)
+public sealed class OverviewLoader(INotificationApiClient notifications, IDeviceApiClient devices, HealthProbe probe, IOptions<OverviewOptions> options, TimeProvider time)
 {
     public async Task<OverviewData> LoadAsync(CancellationToken stopping)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        deadline.CancelAfter(options.Value.SourceTimeout);
+        using var timeout = new CancellationTokenSource(options.Value.SourceTimeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         var cancellationToken = deadline.Token;
         var lastHour = Section<DeliveryStats>.LoadAsync("Deliveries (NotificationApi)", token => notifications.DeliveryStatsAsync(StatsWindow.LastHour, token), cancellationToken, stopping);
         var lastDay = Section<DeliveryStats>.LoadAsync("Deliveries (NotificationApi)", token => notifications.DeliveryStatsAsync(StatsWindow.LastDay, token), cancellationToken, stopping);

@@ -57,7 +57,7 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
 
             var held = await group.ReadNewAsync("live", 10);
             var left = Assert.Single(await group.ReadNewAsync("dead", 1));
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await Task.Delay(TimeSpan.FromMilliseconds(2500));
             foreach (var entry in held)
             {
                 await group.ResetIdleAsync("live", entry.Id);
@@ -66,7 +66,7 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
             var claimed = new List<StreamEntry>();
             for (var call = 0; call < 3 && claimed.Count == 0; call++)
             {
-                claimed.AddRange(await group.ClaimIdleAsync("taker", TimeSpan.FromMilliseconds(200), 1));
+                claimed.AddRange(await group.ClaimIdleAsync("taker", TimeSpan.FromSeconds(2), 1));
             }
 
             Assert.Equal(left.Id, Assert.Single(claimed).Id);

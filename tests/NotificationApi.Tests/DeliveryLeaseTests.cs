@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
 using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
@@ -74,6 +75,31 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         Assert.False(await store.RenewWholeLeaseAsync(myLease, [.. ids], duration, CancellationToken.None));
         await store.ReleaseLeaseAsync(myLease, [.. ids], CancellationToken.None);
         Assert.Equal([otherLease, null, null], await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).Select(d => d.LeaseId).ToListAsync());
+    }
+
+    // A send held back before its first try of a pass (the QUOTA_EXCEEDED pause, then a cancel read that failed) has no
+    // error of its own: before, recording it wiped the error its earlier pass had recorded.
+    [Fact]
+    public async Task A_delivery_left_pending_without_a_try_keeps_the_error_of_its_last_try()
+    {
+        // Recording moves the notification's counts, which need its row; completed, so that no replica sweeps it.
+        var notificationId = Guid.CreateVersion7();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        db.Notifications.Add(new Notification { Id = notificationId, Status = NotificationStatus.Completed, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        await using var other = await fixture.OpenDatabaseAsync("notificationsdb");
+        var ids = await InsertPendingAsync(other, notificationId);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        var (firstPass, secondPass) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var duration = TimeSpan.FromSeconds(30);
+
+        await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[0], DateTime.UtcNow, 1, firstPass, duration, CancellationToken.None);
+        await store.RecordAsync(notificationId, firstPass, [new DeliveryResult(ids[0], DeliveryStatus.Pending, null, "UNAVAILABLE", 8)], CancellationToken.None);
+        await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[0], DateTime.UtcNow, 1, secondPass, duration, CancellationToken.None);
+        await store.RecordAsync(notificationId, secondPass, [new DeliveryResult(ids[0], DeliveryStatus.Pending, null, null, 0)], CancellationToken.None);
+
+        var delivery = await db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == ids[0]);
+        Assert.Equal((DeliveryStatus.Pending, "UNAVAILABLE", 8, (Guid?)null), (delivery.Status, delivery.Error, delivery.Attempts, delivery.LeaseId));
     }
 
     // Three pending deliveries of a notification no replica knows (deliveries have no foreign key), so only the test

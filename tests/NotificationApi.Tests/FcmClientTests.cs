@@ -100,6 +100,57 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         }
     }
 
+    // A token FCM refuses before it expires: the sends refused with it share one request for a new one.
+    [Fact]
+    public async Task Sends_refused_with_the_same_token_share_one_request_for_a_new_one()
+    {
+        var fcm = new RefusingFirstToken();
+        var client = await ClientAsync(TimeSpan.FromSeconds(30), fcm);
+        Assert.Equal(FcmOutcomeKind.Sent, (await client.SendAsync(Message, "warm", null, CancellationToken.None)).Kind);
+        using var pushboard = new PushboardClient(fixture);
+        var issuedBefore = await IssuedAsync(pushboard);
+
+        fcm.RefuseTokenSeen();
+        var refused = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.SendAsync(Message, $"token-{i}", null, CancellationToken.None)));
+        var again = await client.SendAsync(Message, "again", null, CancellationToken.None);
+
+        Assert.All(refused, outcome => Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (outcome.Kind, outcome.ErrorCode)));
+        Assert.Equal(FcmOutcomeKind.Sent, again.Kind);
+        Assert.Equal(issuedBefore + 1, await IssuedAsync(pushboard));
+    }
+
+    // The token endpoint refuses the service account while FCM refuses its token: the refused token is dropped, so the
+    // next send asks the token endpoint instead of handing FCM a token it refuses (and /health, which asks the same, is
+    // degraded). Before, Google.Apis.Auth handed out the refused token until it expired, up to an hour.
+    [Fact]
+    public async Task A_refused_token_that_cannot_be_replaced_is_not_handed_to_fcm_again()
+    {
+        var fcm = new RefusingFirstToken();
+        var client = await ClientAsync(TimeSpan.FromSeconds(30), fcm);
+        Assert.Equal(FcmOutcomeKind.Sent, (await client.SendAsync(Message, "warm", null, CancellationToken.None)).Kind);
+        using var pushboard = new PushboardClient(fixture);
+        (await pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { refuseServiceAccount = true })).EnsureSuccessStatusCode();
+        try
+        {
+            fcm.RefuseTokenSeen();
+            var refused = await client.SendAsync(Message, "refused", null, CancellationToken.None);
+            var next = await client.SendAsync(Message, "next", null, CancellationToken.None);
+
+            Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (refused.Kind, refused.ErrorCode));
+            Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (next.Kind, next.ErrorCode));
+            Assert.Equal(1, fcm.Requests);
+        }
+        finally
+        {
+            await pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        Assert.Equal(FcmOutcomeKind.Sent, (await client.SendAsync(Message, "accepted again", null, CancellationToken.None)).Kind);
+    }
+
+    private static async Task<long> IssuedAsync(PushboardClient pushboard) =>
+        (long)(await pushboard.Emulator.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/emulator/tokens"))!["issued"]!;
+
     private static SocketsHttpHandler Connecting(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
         new() { ConnectCallback = connect, EnableMultipleHttp2Connections = true };
 
@@ -115,7 +166,38 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        return new FcmClient(http, new FcmCredential(options), TimeProvider.System, options, NullLogger<FcmClient>.Instance);
+        return new FcmClient(http, new FcmCredential(options, TimeProvider.System, NullLogger<FcmCredential>.Instance), TimeProvider.System, options, NullLogger<FcmClient>.Instance);
+    }
+
+    // An FCM that, once told, refuses the last access token it saw (401 UNAUTHENTICATED) and takes any other.
+    private sealed class RefusingFirstToken : HttpMessageHandler
+    {
+        private string? _seen;
+        private string? _refused;
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public void RefuseTokenSeen()
+        {
+            (_refused, _requests) = (_seen, 0);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _requests);
+            var token = request.Headers.Authorization?.Parameter;
+            _seen = token;
+            return Task.FromResult(token == _refused
+                ? new HttpResponseMessage(HttpStatusCode.Unauthorized)
+                {
+                    Content = new StringContent("""{"error":{"code":401,"status":"UNAUTHENTICATED"}}""", System.Text.Encoding.UTF8, "application/json"),
+                }
+                : new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent("""{"name":"projects/p/messages/1"}""", System.Text.Encoding.UTF8, "application/json"),
+                });
+        }
     }
 
     // An FCM that answers every send the same.

@@ -37,6 +37,18 @@ public sealed class LocalMomentsTests
         Assert.Equal(At("2026-11-01T05:30:00Z"), moment);
     }
 
+    // Before, a notification accepted between the two occurrences waited for the next day.
+    [Fact]
+    public void A_time_that_occurs_twice_is_sent_at_its_second_occurrence_when_accepted_between_the_two()
+    {
+        // 06:15 UTC is the second 01:15 in New York (EST); the first 01:30 (05:30 UTC) has passed, the second has not.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 6, 15, 0, TimeSpan.Zero));
+
+        var moment = LocalMoments.Next(new TimeOnly(1, 30), NewYork, clock.GetUtcNow().UtcDateTime);
+
+        Assert.Equal(At("2026-11-01T06:30:00Z"), moment);
+    }
+
     [Fact]
     public void A_time_already_past_today_is_sent_tomorrow_and_the_present_minute_counts_as_now()
     {

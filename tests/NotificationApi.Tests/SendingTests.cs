@@ -294,8 +294,8 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
         var done = await _pushboard.WaitUntilFinishedAsync(second["id"].Text(), TimeSpan.FromSeconds(30));
 
         Assert.Equal("completed", done["status"].Text());
-        var delivery = Assert.Single(await _pushboard.DeliveriesAsync(second["id"].Text()));
-        Assert.Equal(("sent", 2), (delivery["status"].Text(), (int)delivery["attempts"]!));
+        // On its second attempt, or its first if another send of the shared app met the revoked token first.
+        Assert.Equal("sent", Assert.Single(await _pushboard.DeliveriesAsync(second["id"].Text()))["status"].Text());
         Assert.Equal(2, (await _pushboard.ReceivedAsync(token)).Count);
     }
 

@@ -48,6 +48,44 @@ public sealed class StalledSweepTests(PushboardAppFixture fixture)
         Assert.Single(copies);
     }
 
+    // Two replicas' sweepers that find the same stalled notifications at once: before, each queued a copy of each.
+    [Fact]
+    public async Task Sweepers_of_two_replicas_finding_the_same_stalled_notifications_queue_one_copy_of_each()
+    {
+        await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await own.StoreResolvedMomentAsync(PushboardClient.Unique("stalled"), PushboardClient.Unique("token"), DateTime.UtcNow));
+        }
+
+        await using var db = own.Open();
+        await db.ScheduledWork.Where(work => ids.Contains(work.NotificationId)).ExecuteDeleteAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        await using var services = await own.JobServicesAsync(clock);
+
+        using var first = ActivatorUtilities.CreateInstance<StalledNotificationSweeper>(services);
+        using var second = ActivatorUtilities.CreateInstance<StalledNotificationSweeper>(services);
+        await Task.WhenAll(first.StartAsync(CancellationToken.None), second.StartAsync(CancellationToken.None));
+        try
+        {
+            foreach (var id in ids)
+            {
+                await UntilSweptAsync(db, id, clock.GetUtcNow().UtcDateTime);
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(first.StopAsync(CancellationToken.None), second.StopAsync(CancellationToken.None));
+        }
+
+        var stalled = ids.Select(id => id.ToString()).ToHashSet();
+        var redis = services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var copies = (await redis.StreamRangeAsync(WorkQueue.StreamName)).Where(entry => stalled.Contains(entry["notification"].ToString())).ToArray();
+        await redis.StreamDeleteAsync(WorkQueue.StreamName, [.. copies.Select(entry => entry.Id)]);
+        Assert.Equal(stalled.Order(), copies.Select(entry => entry["notification"].ToString()).Order());
+    }
+
     // A sweep that found the notification stalled ends by touching it at the clock's time.
     private static async Task UntilSweptAsync(NotificationsDbContext db, Guid id, DateTime now)
     {

@@ -46,7 +46,18 @@ public sealed class FakeDeviceApi : IDeviceApiClient
 
     public Func<DeviceStats> Stats { get; set; } = () => new DeviceStats(DateTime.UtcNow, new Dictionary<string, long>(), new Dictionary<string, long>(), []);
 
-    public Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Stats());
+    // A DeviceApi that takes the call and never answers it.
+    public bool StatsUnanswered { get; set; }
+
+    public async Task<DeviceStats> StatsAsync(CancellationToken cancellationToken = default)
+    {
+        if (StatsUnanswered)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
+        return Stats();
+    }
 
     public List<string> Counted { get; } = [];
     public Func<JsonElement, long> Count { get; set; } = _ => 0;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pushboard.Contracts.Stats;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
@@ -8,8 +9,10 @@ namespace Pushboard.Web.Tests;
 
 public sealed class OverviewPageTests : ConsoleContext
 {
+    private static readonly TimeSpan SourceTimeout = TimeSpan.FromMinutes(1);
     private readonly FakeNotificationApi _notifications = new();
     private readonly FakeDeviceApi _devices = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public OverviewPageTests()
     {
@@ -19,8 +22,9 @@ public sealed class OverviewPageTests : ConsoleContext
         Services.AddHttpClient(HttpClientNames.DeviceApiHealth, http => http.BaseAddress = new Uri("http://127.0.0.1:9"));
         Services.AddHttpClient(HttpClientNames.NotificationApiHealth, http => http.BaseAddress = new Uri("http://127.0.0.1:9"));
         Services.AddSingleton<HealthProbe>();
-        Services.AddOptions<OverviewOptions>();
+        Services.AddOptions<OverviewOptions>().Configure(options => options.SourceTimeout = SourceTimeout);
         Services.AddTransient<OverviewLoader>();
+        Services.AddSingleton<TimeProvider>(_time);
         // The first render only: the page's timer starts in interactive rendering.
         Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
     }
@@ -45,6 +49,20 @@ public sealed class OverviewPageTests : ConsoleContext
         Assert.Equal(["Web", "DeviceApi", "NotificationApi", "Postgres", "Redis", "FCM"],
             page.FindAll(".health-strip a").Select(light => light.GetAttribute("data-part")));
         Assert.Single(page.FindAll(".health-strip .healthy"));
+    }
+
+    // The deadline runs on the page's clock (a minute here, on a fake clock): before, it ran on the system clock, and
+    // the registry would have shown as loading for a whole real minute.
+    [Fact]
+    public void A_source_that_does_not_answer_within_the_source_timeout_is_shown_as_not_answering()
+    {
+        _devices.StatsUnanswered = true;
+
+        var page = Render<Overview>();
+        _time.Advance(SourceTimeout);
+
+        page.WaitForAssertion(() => Assert.Equal(
+            "The device registry (DeviceApi) did not answer in time.", page.Find("[data-panel='devices'] .unavailable").TextContent.Trim()));
     }
 
     [Fact]

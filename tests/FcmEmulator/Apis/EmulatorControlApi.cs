@@ -20,6 +20,7 @@ public static class EmulatorControlApi
             faults.Profile = FaultProfile.None;
             return Results.NoContent();
         });
+        emulator.MapGet("/tokens", (AccessTokens tokens) => Results.Json(new { issued = tokens.Issued }));
         emulator.MapDelete("/tokens", (AccessTokens tokens) =>
         {
             tokens.RevokeAll();

@@ -9,6 +9,10 @@ public sealed class AccessTokens(TimeProvider time)
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
     private const int PruneThreshold = 10_000;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
+    private long _issued;
+
+    // How many tokens /token has handed out since the emulator started.
+    public long Issued => Interlocked.Read(ref _issued);
 
     public string Issue()
     {
@@ -23,6 +27,7 @@ public sealed class AccessTokens(TimeProvider time)
         }
 
         _expiries[token] = now + Lifetime;
+        Interlocked.Increment(ref _issued);
         return token;
     }
 
