@@ -15,7 +15,7 @@ public sealed partial class FcmCredential
     private readonly ILogger<FcmCredential> _logger;
     private readonly Lock _renewing = new();
     private (string Rejected, Task Request)? _renewal;
-    private TokenResponseException? _lastFailure;
+    private int _failing;
 
     public FcmCredential(IOptions<FcmOptions> options, TimeProvider time, ILogger<FcmCredential> logger)
     {
@@ -31,31 +31,39 @@ public sealed partial class FcmCredential
 
     public string SendPath { get; }
 
-    // Fails as the token endpoint does (TokenResponseException). Google.Apis.Auth makes one request for all the sends
-    // waiting, and each of them gets the same exception: logged once per request, not once per send.
+    // Fails as the token endpoint does (TokenResponseException). Its failing is logged when it starts and when a token
+    // is obtained again, not for every send or health check that meets it meanwhile.
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
+        string token;
         try
         {
-            return await _account.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
+            token = await _account.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
         }
         catch (TokenResponseException exception)
         {
             LogFailure(exception);
             throw;
         }
+
+        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+        {
+            LogTokenObtainedAgain();
+        }
+
+        return token;
     }
 
     // Whether the token endpoint turned the service account away (a key deleted, an account disabled: only the operator
     // can end it), rather than failing for a while (a 5xx, a 429) like any outage.
     public static bool IsRefusal(TokenResponseException exception) =>
-        exception.StatusCode is not ({ } status and (HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError));
+        exception.StatusCode is not (HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError);
 
     // FCM refused `rejected` (401 UNAUTHENTICATED). Google.Apis.Auth hands out its cached token until shortly before it
     // expires, so a token revoked sooner is replaced here, as Google's own clients do on a 401. The sends refused with
     // the same token share one request for a new one; a token already replaced is not asked for again. Never fails: if
-    // no new token comes, the refused one is dropped, so that later sends (and /health) ask the token endpoint rather
-    // than hand FCM a token it refuses.
+    // no new token comes, the refused one is marked unusable, so that later sends (and /health) ask the token endpoint
+    // rather than hand FCM a token it refuses.
     public Task RenewAsync(string rejected)
     {
         lock (_renewing)
@@ -95,11 +103,13 @@ public sealed partial class FcmCredential
                 LogRenewalFailed(exception);
             }
 
+            // Without an expiry Google.Apis.Auth deems it expired and asks for a new one before handing it out; not
+            // null, which a refresh of Google's running at this moment could read back.
             lock (_renewing)
             {
                 if (_account.Token?.AccessToken == rejected)
                 {
-                    _account.Token = null;
+                    _account.Token = new TokenResponse { AccessToken = rejected };
                 }
             }
         }
@@ -117,7 +127,7 @@ public sealed partial class FcmCredential
 
     private void LogFailure(TokenResponseException exception)
     {
-        if (Interlocked.Exchange(ref _lastFailure, exception) == exception)
+        if (Interlocked.Exchange(ref _failing, 1) == 1)
         {
             return;
         }
@@ -140,6 +150,9 @@ public sealed partial class FcmCredential
 
     [LoggerMessage(LogLevel.Warning, "The token endpoint failed ({Status} {Error}); sends wait and try again")]
     private partial void LogTokenEndpointFailed(int? status, string? error);
+
+    [LoggerMessage(LogLevel.Information, "An FCM access token was obtained again")]
+    private partial void LogTokenObtainedAgain();
 
     [LoggerMessage(LogLevel.Warning, "Requesting a new FCM access token failed; sends wait and try again")]
     private partial void LogRenewalFailed(Exception exception);

@@ -16,6 +16,11 @@ public sealed class FcmOptions
     // stops, or the lease of its page was lost): FCM answers in milliseconds, and a host is given 30 s to stop.
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    // How long /health waits for an access token before it reports FCM degraded: less than the console's wait for a
+    // service's /health (Overview:SourceTimeout, 2.5 s), so that a token endpoint that hangs shows as FCM, not as
+    // NotificationApi being down.
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     // HTTP/2 connections to FCM; each carries up to the server's concurrent-stream limit of sends.
     public int MaxConnections { get; set; } = 512;
 }

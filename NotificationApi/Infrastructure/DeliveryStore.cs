@@ -338,7 +338,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     // left pending may be taken by the next pass at once), and moves the notification's counts and the minute's outcome
     // rollup by the rows that changed, in the same statement. A final outcome is recorded whoever holds the delivery now (FCM answered it); one left
     // pending only while leaseId still holds it, so that it never ends another sender's lease. One left pending with no
-    // error of its own (held back before a try, or stopped) keeps the error of its last try.
+    // error of its own (held back, or stopped, before its first try of the pass) keeps the error recorded before.
     public Task RecordAsync(Guid notificationId, Guid leaseId, IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
             RecordSql,

@@ -9,7 +9,7 @@ namespace Pushboard.NotificationApi.Sending;
 // access token) with exponential backoff and jitter, never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses
 // every send of this process. A send that had to wait (a retry, or one held by the pause) first asks whether its
 // notification was canceled meanwhile, and if so (or if that cannot be read) hands nothing to FCM: the delivery stays
-// pending with its last outcome and attempts, for the caller to cancel or a later pass to send.
+// pending with its last outcome and attempts, for the caller to cancel or a later pass to send; so does one stopped.
 public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProvider time, SendingMetrics metrics, IOptions<SendingOptions> options)
 {
     private static readonly FcmOutcome NotSent = new(FcmOutcomeKind.Retryable, null, null);
@@ -19,32 +19,40 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
     {
         var attempts = 0;
         var outcome = NotSent;
-        while (true)
+        try
         {
-            var held = await throttle.WaitAsync(cancellationToken);
-            if ((held || attempts > 0) && await cancel.HoldsBackAsync(cancellationToken))
+            while (true)
             {
-                return (outcome, attempts);
-            }
+                var held = await throttle.WaitAsync(cancellationToken);
+                if ((held || attempts > 0) && await cancel.HoldsBackAsync(cancellationToken))
+                {
+                    return (outcome, attempts);
+                }
 
-            attempts++;
-            var started = time.GetTimestamp();
-            outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
-            metrics.FcmCall(time.GetElapsedTime(started), outcome.ErrorCode ?? "OK");
-            if (outcome.Kind != FcmOutcomeKind.Retryable || attempts >= options.Value.MaxAttempts)
-            {
-                return (outcome, attempts);
-            }
+                attempts++;
+                var started = time.GetTimestamp();
+                outcome = await fcm.SendAsync(message, delivery.Token, delivery.Topic, cancellationToken);
+                metrics.FcmCall(time.GetElapsedTime(started), outcome.ErrorCode ?? "OK");
+                if (outcome.Kind != FcmOutcomeKind.Retryable || attempts >= options.Value.MaxAttempts)
+                {
+                    return (outcome, attempts);
+                }
 
-            metrics.Retry(outcome.ErrorCode);
-            var backoff = Backoff(attempts, options.Value);
-            var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
-            if (outcome.ErrorCode == "QUOTA_EXCEEDED")
-            {
-                throttle.PauseUntil(time.GetUtcNow() + wait);
-            }
+                metrics.Retry(outcome.ErrorCode);
+                var backoff = Backoff(attempts, options.Value);
+                var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+                if (outcome.ErrorCode == "QUOTA_EXCEEDED")
+                {
+                    throttle.PauseUntil(time.GetUtcNow() + wait);
+                }
 
-            await Task.Delay(wait, time, cancellationToken);
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (the service stops, or the page's lease was lost): pending, with what its tries so far said.
+            return (outcome, attempts);
         }
     }
 

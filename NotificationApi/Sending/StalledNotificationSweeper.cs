@@ -43,21 +43,36 @@ public sealed partial class StalledNotificationSweeper(
         {
             // Replicas sweeping at the same moment: only the one whose touch finds the notification as it was read
             // sweeps it, so they do not queue a copy each.
+            var sweptAt = Time.GetUtcNow().UtcDateTime;
             var touched = await db.Notifications.Where(n => n.Id == notification.Id && n.UpdatedAt == notification.UpdatedAt)
-                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, Time.GetUtcNow().UtcDateTime), cancellationToken);
+                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, sweptAt), cancellationToken);
             if (touched == 0)
             {
                 continue;
             }
 
-            // A copy still in the stream stands (it may be retried through a long FCM outage): no second one.
-            var entry = notification.SweptWorkEntry is { } swept && await queue.HoldsAsync(swept)
-                ? swept
-                : await RequeueAsync(deliveries, notification.Id, notification.ResolvedAt, cancellationToken);
+            string? entry;
+            try
+            {
+                // A copy still in the stream stands (it may be retried through a long FCM outage): no second one.
+                entry = notification.SweptWorkEntry is { } swept && await queue.HoldsAsync(swept)
+                    ? swept
+                    : await RequeueAsync(deliveries, notification.Id, notification.ResolvedAt, cancellationToken);
+            }
+            catch
+            {
+                // Stopped while it waited for Redis, say: the touch is undone, so that the next sweep (of any replica)
+                // tries again rather than one StalledAfter later; unless something else touched the notification meanwhile.
+                await db.Notifications.Where(n => n.Id == notification.Id && n.UpdatedAt == sweptAt)
+                    .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, notification.UpdatedAt), CancellationToken.None);
+                throw;
+            }
+
+            // Recorded even while the service stops: a copy queued and not recorded would be queued again.
             if (entry != notification.SweptWorkEntry)
             {
                 await db.Notifications.Where(n => n.Id == notification.Id)
-                    .ExecuteUpdateAsync(n => n.SetProperty(x => x.SweptWorkEntry, entry), cancellationToken);
+                    .ExecuteUpdateAsync(n => n.SetProperty(x => x.SweptWorkEntry, entry), CancellationToken.None);
             }
         }
     }

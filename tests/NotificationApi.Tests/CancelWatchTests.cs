@@ -114,7 +114,7 @@ public sealed class CancelWatchTests
 
         public async Task UntilStartedAsync(int count)
         {
-            for (var tries = 0; tries < 100 && Count < count; tries++)
+            for (var tries = 0; tries < 500 && Count < count; tries++)
             {
                 await Task.Delay(20);
             }

@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.Tests;
 
@@ -116,17 +114,20 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
 
         Assert.All(refused, outcome => Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (outcome.Kind, outcome.ErrorCode)));
         Assert.Equal(FcmOutcomeKind.Sent, again.Kind);
-        Assert.Equal(issuedBefore + 1, await IssuedAsync(pushboard));
+        // The emulator counts every client's tokens: one more may be the app's own, never one per send.
+        Assert.InRange(await IssuedAsync(pushboard) - issuedBefore, 1, 2);
     }
 
     // The token endpoint refuses the service account while FCM refuses its token: the refused token is dropped, so the
     // next send asks the token endpoint instead of handing FCM a token it refuses (and /health, which asks the same, is
-    // degraded). Before, Google.Apis.Auth handed out the refused token until it expired, up to an hour.
+    // degraded). Before, Google.Apis.Auth handed out the refused token until it expired, up to an hour. The refusal is
+    // one error in the log, however many sends meet it.
     [Fact]
     public async Task A_refused_token_that_cannot_be_replaced_is_not_handed_to_fcm_again()
     {
         var fcm = new RefusingFirstToken();
-        var client = await ClientAsync(TimeSpan.FromSeconds(30), fcm);
+        var log = new FakeLogger<FcmCredential>();
+        var client = await ClientAsync(TimeSpan.FromSeconds(30), fcm, log);
         Assert.Equal(FcmOutcomeKind.Sent, (await client.SendAsync(Message, "warm", null, CancellationToken.None)).Kind);
         using var pushboard = new PushboardClient(fixture);
         (await pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { refuseServiceAccount = true })).EnsureSuccessStatusCode();
@@ -139,6 +140,7 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
             Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (refused.Kind, refused.ErrorCode));
             Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (next.Kind, next.ErrorCode));
             Assert.Equal(1, fcm.Requests);
+            Assert.Single(log.Collector.GetSnapshot(), record => record.Level == LogLevel.Error);
         }
         finally
         {
@@ -154,20 +156,8 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
     private static SocketsHttpHandler Connecting(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect) =>
         new() { ConnectCallback = connect, EnableMultipleHttp2Connections = true };
 
-    private async Task<FcmClient> ClientAsync(TimeSpan timeout, HttpMessageHandler handler)
-    {
-        var serviceAccount = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account");
-        var options = Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default), Timeout = timeout });
-        var http = new HttpClient(handler)
-        {
-            BaseAddress = new Uri("http://fcm.invalid"),
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        return new FcmClient(http, new FcmCredential(options, TimeProvider.System, NullLogger<FcmCredential>.Instance), TimeProvider.System, options, NullLogger<FcmClient>.Instance);
-    }
+    private Task<FcmClient> ClientAsync(TimeSpan timeout, HttpMessageHandler handler, ILogger<FcmCredential>? log = null) =>
+        TestFcmClients.CreateAsync(fixture, timeout, handler, log);
 
     // An FCM that, once told, refuses the last access token it saw (401 UNAUTHENTICATED) and takes any other.
     private sealed class RefusingFirstToken : HttpMessageHandler

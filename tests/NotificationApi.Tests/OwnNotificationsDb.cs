@@ -58,10 +58,10 @@ internal sealed class OwnNotificationsDb(PushboardAppFixture fixture, string con
     public NotificationsDbContext Open() => NotificationsDb.On(ConnectionString);
 
     // What a job run in process needs (NotificationScheduler, StalledNotificationSweeper), on this database and on a
-    // Redis database of its own that no worker reads.
-    public async Task<ServiceProvider> JobServicesAsync(TimeProvider clock)
+    // Redis database of its own that no worker reads, or on the Redis given.
+    public async Task<ServiceProvider> JobServicesAsync(TimeProvider clock, string? cache = null)
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
+        var redis = await ConnectionMultiplexer.ConnectAsync(cache ?? await fixture.ConnectionStringOf("cache") + ",defaultDatabase=1");
         var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()

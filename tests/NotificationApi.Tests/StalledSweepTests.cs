@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pushboard.NotificationApi.Infrastructure;
+using Pushboard.NotificationApi.Model;
 using Pushboard.NotificationApi.Sending;
 using Pushboard.Tests;
 using StackExchange.Redis;
@@ -69,9 +70,12 @@ public sealed class StalledSweepTests(PushboardAppFixture fixture)
         await Task.WhenAll(first.StartAsync(CancellationToken.None), second.StartAsync(CancellationToken.None));
         try
         {
-            foreach (var id in ids)
+            // A sweep touches the notification first and records its copy last.
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (await db.Notifications.AsNoTracking().CountAsync(n => ids.Contains(n.Id) && n.SweptWorkEntry != null) < ids.Count)
             {
-                await UntilSweptAsync(db, id, clock.GetUtcNow().UtcDateTime);
+                Assert.True(DateTime.UtcNow < until, "the sweepers did not sweep every notification");
+                await Task.Delay(100);
             }
         }
         finally
@@ -86,11 +90,47 @@ public sealed class StalledSweepTests(PushboardAppFixture fixture)
         Assert.Equal(stalled.Order(), copies.Select(entry => entry["notification"].ToString()).Order());
     }
 
+    // A sweep waits for an unreachable Redis to queue its copy; a replica stopped meanwhile undoes the sweep's touch, so
+    // that another replica's next sweep (SweepInterval) queues it. Before, the touch stood and the notification waited
+    // another StalledAfter.
+    [Fact]
+    public async Task A_sweep_cut_short_before_its_copy_was_queued_leaves_the_notification_to_the_next_sweep()
+    {
+        await using var own = await OwnNotificationsDb.CreateAsync(fixture);
+        await using var db = own.Open();
+        var id = Guid.CreateVersion7();
+        db.Notifications.Add(new Notification
+        {
+            Id = id, Status = NotificationStatus.Queued, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            TargetJson = """{"deviceIds": ["nobody"]}""", MessageJson = """{"data": {"kind": "lost"}}""",
+        });
+        await db.SaveChangesAsync();
+        var accepted = await UpdatedAtAsync(db, id);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        await using var services = await own.JobServicesAsync(clock, "127.0.0.1:9,abortConnect=false,connectTimeout=500");
+
+        using var sweeper = ActivatorUtilities.CreateInstance<StalledNotificationSweeper>(services);
+        await sweeper.StartAsync(CancellationToken.None);
+        try
+        {
+            await UntilSweptAsync(db, id, clock.GetUtcNow().UtcDateTime);
+        }
+        finally
+        {
+            await sweeper.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(accepted, await UpdatedAtAsync(db, id));
+    }
+
+    private static Task<DateTime> UpdatedAtAsync(NotificationsDbContext db, Guid id) =>
+        db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.UpdatedAt).SingleAsync();
+
     // A sweep that found the notification stalled ends by touching it at the clock's time.
     private static async Task UntilSweptAsync(NotificationsDbContext db, Guid id, DateTime now)
     {
         var until = DateTime.UtcNow.AddSeconds(15);
-        while (await db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.UpdatedAt).SingleAsync() < now.AddSeconds(-1))
+        while (await UpdatedAtAsync(db, id) < now.AddSeconds(-1))
         {
             Assert.True(DateTime.UtcNow < until, "the sweeper did not sweep the notification");
             await Task.Delay(100);
