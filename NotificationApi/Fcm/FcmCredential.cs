@@ -9,13 +9,17 @@ namespace Pushboard.NotificationApi.Fcm;
 // The service account's OAuth2 credential (Google.Apis.Auth caches and refreshes the access token) and the send path.
 public sealed partial class FcmCredential
 {
+    // What the token endpoint last did, logged when it changes rather than for every send or health check meanwhile.
+    private const int Working = 0, Failing = 1, Refusing = 2;
+
     private readonly ServiceAccountCredential _account;
     private readonly IOptions<FcmOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<FcmCredential> _logger;
     private readonly Lock _renewing = new();
     private (string Rejected, Task Request)? _renewal;
-    private int _failing;
+    private string? _unusable;
+    private int _failure;
 
     public FcmCredential(IOptions<FcmOptions> options, TimeProvider time, ILogger<FcmCredential> logger)
     {
@@ -31,8 +35,7 @@ public sealed partial class FcmCredential
 
     public string SendPath { get; }
 
-    // Fails as the token endpoint does (TokenResponseException). Its failing is logged when it starts and when a token
-    // is obtained again, not for every send or health check that meets it meanwhile.
+    // Fails as the token endpoint does (TokenResponseException; HttpRequestException when it cannot be reached).
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         string token;
@@ -40,13 +43,15 @@ public sealed partial class FcmCredential
         {
             token = await _account.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken);
         }
-        catch (TokenResponseException exception)
+        catch (Exception exception) when (exception is TokenResponseException or HttpRequestException)
         {
             LogFailure(exception);
             throw;
         }
 
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
+        // The refused token, handed out just before it was marked unusable, is no sign that the endpoint works again.
+        if (Volatile.Read(ref _failure) != Working && token != Volatile.Read(ref _unusable)
+            && Interlocked.Exchange(ref _failure, Working) != Working)
         {
             LogTokenObtainedAgain();
         }
@@ -68,7 +73,7 @@ public sealed partial class FcmCredential
     {
         lock (_renewing)
         {
-            if (_account.Token?.AccessToken != rejected)
+            if (_account.Token?.AccessToken != rejected || rejected == _unusable)
             {
                 return Task.CompletedTask;
             }
@@ -94,24 +99,19 @@ public sealed partial class FcmCredential
         }
         catch (Exception exception)
         {
-            if (exception is TokenResponseException refused)
-            {
-                LogFailure(refused);
-            }
-            else
-            {
-                LogRenewalFailed(exception);
-            }
-
             // Without an expiry Google.Apis.Auth deems it expired and asks for a new one before handing it out; not
-            // null, which a refresh of Google's running at this moment could read back.
+            // null, which a refresh of Google's running at this moment could read back. Sends still refused with it
+            // ask for no other renewal.
             lock (_renewing)
             {
                 if (_account.Token?.AccessToken == rejected)
                 {
+                    _unusable = rejected;
                     _account.Token = new TokenResponse { AccessToken = rejected };
                 }
             }
+
+            LogFailure(exception);
         }
         finally
         {
@@ -125,20 +125,22 @@ public sealed partial class FcmCredential
         }
     }
 
-    private void LogFailure(TokenResponseException exception)
+    private void LogFailure(Exception exception)
     {
-        if (Interlocked.Exchange(ref _failing, 1) == 1)
+        var refused = exception is TokenResponseException response && IsRefusal(response) ? response : null;
+        var failure = refused is null ? Failing : Refusing;
+        if (Interlocked.Exchange(ref _failure, failure) == failure)
         {
             return;
         }
 
-        if (IsRefusal(exception))
+        if (refused is not null)
         {
-            LogServiceAccountRefused(exception.Error?.Error, exception.Error?.ErrorDescription);
+            LogServiceAccountRefused(refused.Error?.Error, refused.Error?.ErrorDescription);
         }
         else
         {
-            LogTokenEndpointFailed((int?)exception.StatusCode, exception.Error?.Error);
+            LogTokenEndpointFailed(exception);
         }
     }
 
@@ -148,14 +150,11 @@ public sealed partial class FcmCredential
     [LoggerMessage(LogLevel.Error, "The token endpoint refused the Firebase service account ({Error}: {Description}); sends wait until it is accepted. Check Fcm:ServiceAccountJson")]
     private partial void LogServiceAccountRefused(string? error, string? description);
 
-    [LoggerMessage(LogLevel.Warning, "The token endpoint failed ({Status} {Error}); sends wait and try again")]
-    private partial void LogTokenEndpointFailed(int? status, string? error);
+    [LoggerMessage(LogLevel.Warning, "The token endpoint failed; sends wait and try again")]
+    private partial void LogTokenEndpointFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "An FCM access token was obtained again")]
     private partial void LogTokenObtainedAgain();
-
-    [LoggerMessage(LogLevel.Warning, "Requesting a new FCM access token failed; sends wait and try again")]
-    private partial void LogRenewalFailed(Exception exception);
 
     private static string ReadProjectId(string serviceAccountJson)
     {

@@ -59,12 +59,11 @@ public sealed partial class StalledNotificationSweeper(
                     ? swept
                     : await RequeueAsync(deliveries, notification.Id, notification.ResolvedAt, cancellationToken);
             }
-            catch
+            catch (Exception exception)
             {
                 // Stopped while it waited for Redis, say: the touch is undone, so that the next sweep (of any replica)
                 // tries again rather than one StalledAfter later; unless something else touched the notification meanwhile.
-                await db.Notifications.Where(n => n.Id == notification.Id && n.UpdatedAt == sweptAt)
-                    .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, notification.UpdatedAt), CancellationToken.None);
+                await UndoTouchAsync(db, notification.Id, sweptAt, notification.UpdatedAt, exception);
                 throw;
             }
 
@@ -74,6 +73,20 @@ public sealed partial class StalledNotificationSweeper(
                 await db.Notifications.Where(n => n.Id == notification.Id)
                     .ExecuteUpdateAsync(n => n.SetProperty(x => x.SweptWorkEntry, entry), CancellationToken.None);
             }
+        }
+    }
+
+    // A failure here is logged, and the sweep's own failure is the one that goes on.
+    private async Task UndoTouchAsync(NotificationsDbContext db, Guid notificationId, DateTime sweptAt, DateTime before, Exception cause)
+    {
+        try
+        {
+            await db.Notifications.Where(n => n.Id == notificationId && n.UpdatedAt == sweptAt)
+                .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, before), CancellationToken.None);
+        }
+        catch (Exception exception) when (DatabaseOutage.IsOutage(exception))
+        {
+            LogTouchKept(notificationId, cause.GetType().Name, exception);
         }
     }
 
@@ -100,6 +113,9 @@ public sealed partial class StalledNotificationSweeper(
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while with nothing left to send, and is ended")]
     private partial void LogEnding(Guid notificationId);
+
+    [LoggerMessage(LogLevel.Warning, "Sweeping notification {NotificationId} failed ({Cause}) and its touch could not be undone; it is swept again after Sending:StalledAfter")]
+    private partial void LogTouchKept(Guid notificationId, string cause, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Notification {NotificationId} made no progress for a while and is queued again")]
     private partial void LogRequeued(Guid notificationId);

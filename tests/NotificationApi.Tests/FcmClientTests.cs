@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Pushboard.NotificationApi.Fcm;
@@ -148,6 +149,34 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         }
 
         Assert.Equal(FcmOutcomeKind.Sent, (await client.SendAsync(Message, "accepted again", null, CancellationToken.None)).Kind);
+    }
+
+    // Sends refused with a token whose renewal failed (they had it before it was marked unusable) start no renewal of
+    // their own: one warning, one request. Before, each started one.
+    [Fact]
+    public async Task A_token_whose_renewal_failed_is_not_renewed_again_for_each_send_still_refused_with_it()
+    {
+        var log = new FakeLogger<FcmCredential>();
+        var credential = await TestFcmClients.CredentialAsync(fixture, log);
+        var token = await credential.GetAccessTokenAsync(CancellationToken.None);
+        using var pushboard = new PushboardClient(fixture);
+        (await pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { refuseServiceAccount = true })).EnsureSuccessStatusCode();
+        try
+        {
+            await credential.RenewAsync(token);
+            await credential.RenewAsync(token);
+
+            Assert.Single(log.Collector.GetSnapshot(), record => record.Message.StartsWith("FCM refused the access token", StringComparison.Ordinal));
+            await Assert.ThrowsAsync<TokenResponseException>(() => credential.GetAccessTokenAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        Assert.NotEqual(token, await credential.GetAccessTokenAsync(CancellationToken.None));
+        Assert.Single(log.Collector.GetSnapshot(), record => record.Level == LogLevel.Error);
+        Assert.Single(log.Collector.GetSnapshot(), record => record.Message == "An FCM access token was obtained again");
     }
 
     private static async Task<long> IssuedAsync(PushboardClient pushboard) =>

@@ -16,9 +16,7 @@ internal static class TestFcmClients
     public static async Task<FcmClient> CreateAsync(
         PushboardAppFixture fixture, TimeSpan timeout, HttpMessageHandler handler, ILogger<FcmCredential>? log = null)
     {
-        var serviceAccount = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account");
-        var options = Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default), Timeout = timeout });
+        var options = await OptionsAsync(fixture, timeout);
         var http = new HttpClient(handler)
         {
             BaseAddress = new Uri("http://fcm.invalid"),
@@ -28,5 +26,15 @@ internal static class TestFcmClients
         };
         return new FcmClient(http, new FcmCredential(options, TimeProvider.System, log ?? NullLogger<FcmCredential>.Instance),
             TimeProvider.System, options, NullLogger<FcmClient>.Instance);
+    }
+
+    public static async Task<FcmCredential> CredentialAsync(PushboardAppFixture fixture, ILogger<FcmCredential> log) =>
+        new(await OptionsAsync(fixture, TimeSpan.FromSeconds(30)), TimeProvider.System, log);
+
+    private static async Task<IOptions<FcmOptions>> OptionsAsync(PushboardAppFixture fixture, TimeSpan timeout)
+    {
+        var serviceAccount = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "firebase-service-account");
+        return Options.Create(new FcmOptions { ServiceAccountJson = await serviceAccount.GetValueAsync(default), Timeout = timeout });
     }
 }
