@@ -11,13 +11,8 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
     [Fact]
     public async Task An_idle_name_is_forgotten_while_a_name_holding_an_entry_and_a_reading_name_stay()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
-        var database = redis.GetDatabase();
-        var stream = PushboardClient.Unique("consumers");
-        var group = new StreamConsumerGroup(redis, stream, "readers");
-        try
+        await OnNewGroupAsync("consumers", async (database, stream, group) =>
         {
-            await group.EnsureAsync();
             await database.StreamAddAsync(stream, "work", "one");
             await database.StreamAddAsync(stream, "work", "two");
             await group.AcknowledgeAsync(Assert.Single(await group.ReadNewAsync("stopped", 1)).Id);
@@ -31,11 +26,7 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
             var names = (await database.StreamConsumerInfoAsync(stream, "readers")).Select(consumer => (string)consumer.Name!).Order();
             Assert.Equal(["holder", "reading"], names);
             Assert.Equal(1, await group.PendingCountAsync());
-        }
-        finally
-        {
-            await database.KeyDeleteAsync(stream);
-        }
+        });
     }
 
     // XAUTOCLAIM looks at no more than ten pending entries per claimed one; before, every claim started from the first
@@ -43,13 +34,8 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
     [Fact]
     public async Task An_entry_left_behind_entries_that_are_being_worked_on_is_claimed()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
-        var database = redis.GetDatabase();
-        var stream = PushboardClient.Unique("claims");
-        var group = new StreamConsumerGroup(redis, stream, "readers");
-        try
+        await OnNewGroupAsync("claims", async (database, stream, group) =>
         {
-            await group.EnsureAsync();
             for (var i = 0; i < 11; i++)
             {
                 await database.StreamAddAsync(stream, "work", i);
@@ -70,23 +56,14 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
             }
 
             Assert.Equal(left.Id, Assert.Single(claimed).Id);
-        }
-        finally
-        {
-            await database.KeyDeleteAsync(stream);
-        }
+        });
     }
 
     [Fact]
     public async Task An_entry_claimed_again_and_again_does_not_keep_new_entries_from_being_read()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
-        var database = redis.GetDatabase();
-        var stream = PushboardClient.Unique("turns");
-        var group = new StreamConsumerGroup(redis, stream, "readers");
-        try
+        await OnNewGroupAsync("turns", async (database, stream, group) =>
         {
-            await group.EnsureAsync();
             await database.StreamAddAsync(stream, "work", "failing");
             Assert.Single(await group.ReadNewAsync("dead", 1));
             await database.StreamAddAsync(stream, "work", "new");
@@ -100,11 +77,7 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
             }
 
             Assert.Equal(["failing", "new"], read.Order());
-        }
-        finally
-        {
-            await database.KeyDeleteAsync(stream);
-        }
+        });
     }
 
     [Fact]
@@ -114,5 +87,23 @@ public sealed class ConsumerNamesTests(PushboardAppFixture fixture)
         var group = new StreamConsumerGroup(redis, PushboardClient.Unique("nostream"), "readers");
 
         Assert.Equal(0, await group.ForgetIdleConsumersAsync(TimeSpan.Zero));
+    }
+
+    // A stream of the test's own with the group created on it, deleted afterwards.
+    private async Task OnNewGroupAsync(string name, Func<IDatabase, string, StreamConsumerGroup, Task> test)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache"));
+        var database = redis.GetDatabase();
+        var stream = PushboardClient.Unique(name);
+        var group = new StreamConsumerGroup(redis, stream, "readers");
+        try
+        {
+            await group.EnsureAsync();
+            await test(database, stream, group);
+        }
+        finally
+        {
+            await database.KeyDeleteAsync(stream);
+        }
     }
 }
