@@ -233,7 +233,8 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         var cancel = $"/api/notifications/{accepted["id"].Text()}/cancel";
 
         using var text = await _pushboard.Notifications.PostAsync(cancel, new StringContent("now", System.Text.Encoding.UTF8, "text/plain"));
-        using var huge = await _pushboard.Notifications.PostAsync(cancel, new StringContent(new string(' ', 1024 * 1024 + 1), System.Text.Encoding.UTF8, "application/json"));
+        using var huge = await _pushboard.Notifications.SendAsync(
+            OverLimitBody.Request(HttpMethod.Post, cancel, new StringContent(new string(' ', 1024 * 1024 + 1), System.Text.Encoding.UTF8, "application/json")));
         var unchanged = (await Notification(accepted["id"].Text()))["status"].Text();
         using var json = await _pushboard.Notifications.PostAsync(cancel, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 

@@ -30,8 +30,7 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
             {
                 request.Content = new ByteArrayContent(badCase.Body);
                 request.Content.Headers.ContentType = new("application/json");
-                // A server that refuses a body it has not read closes the connection; a client still sending the body
-                // then gets a reset instead of the 413. Large bodies go as HTTP clients should send them: after 100 Continue.
+                // Large bodies wait for 100 Continue, as OverLimitBody says why.
                 request.Headers.ExpectContinue = badCase.Body.Length > LargeBodyBytes;
             }
 

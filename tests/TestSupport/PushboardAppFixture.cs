@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Pushboard.Contracts;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Pushboard.Tests;
@@ -64,6 +65,10 @@ public class PushboardAppFixture : IAsyncLifetime
             [.. Arguments],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
+        // An over-limit body waits for 100 Continue (OverLimitBody); HttpClient's own wait, 1 s, is shorter than a
+        // busy runner may take to answer, and the body then goes anyway.
+        builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(
+            () => new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }));
         Configure(builder);
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
