@@ -38,11 +38,23 @@ public static class ApplicationServicesExtensions
                 "Sending:LeaseDuration must be positive and shorter than Sending:StalledAfter.")
             .Validate(sending => ApiPatterns.IsTimeZone(sending.DefaultTimeZone),
                 "Sending:DefaultTimeZone must be an IANA time-zone name of the server's tz database, e.g. UTC or Europe/Berlin.")
-            .Validate(sending => sending.SchedulerInterval > TimeSpan.Zero && sending.SchedulerBatchSize > 0 && sending.ScheduledSendSpan > 0,
-                "Sending:SchedulerInterval, SchedulerBatchSize and ScheduledSendSpan must be positive.")
+            .Validate(sending => sending.Workers > 0 && sending.Concurrency > 0 && sending.MaxAttempts > 0 && sending.PageSize > 0
+                    && sending.SweepBatchSize > 0 && sending.SchedulerBatchSize > 0 && sending.ScheduledSendSpan > 0,
+                "Sending:Workers, Concurrency, MaxAttempts, PageSize, SweepBatchSize, SchedulerBatchSize and ScheduledSendSpan must be positive.")
+            .Validate(sending => new[] { sending.IdlePoll, sending.ErrorPause, sending.RecordRetryPause, sending.ClaimIdle, sending.SweepInterval,
+                    sending.RetryBaseDelay, sending.SchedulerInterval }.All(duration => duration > TimeSpan.Zero) && sending.RetryMaxDelay >= sending.RetryBaseDelay,
+                "Sending:IdlePoll, ErrorPause, RecordRetryPause, ClaimIdle, SweepInterval, RetryBaseDelay and SchedulerInterval must be positive, "
+                    + "Sending:RetryMaxDelay at least RetryBaseDelay.")
             .ValidateOnStart();
-        services.Configure<FcmOptions>(builder.Configuration.GetSection(FcmOptions.Section));
-        services.Configure<NotificationsOptions>(builder.Configuration.GetSection(NotificationsOptions.Section));
+        services.AddOptions<FcmOptions>().BindConfiguration(FcmOptions.Section)
+            .Validate(fcm => Uri.TryCreate(fcm.Endpoint, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttps || endpoint.Scheme == Uri.UriSchemeHttp),
+                "Fcm:Endpoint must be an absolute https URL (http for an emulator).")
+            .Validate(fcm => fcm.Timeout > TimeSpan.Zero && fcm.HealthCheckTimeout > TimeSpan.Zero && fcm.StopGrace >= TimeSpan.Zero && fcm.MaxConnections > 0,
+                "Fcm:Timeout, HealthCheckTimeout and MaxConnections must be positive, Fcm:StopGrace not negative.")
+            .ValidateOnStart();
+        services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section)
+            .Validate(notifications => notifications.IdempotencyWindow > TimeSpan.Zero, "Notifications:IdempotencyWindow must be positive.")
+            .ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(retention => retention.Notifications > TimeSpan.Zero && retention.Interval > TimeSpan.Zero
                     && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
@@ -71,7 +83,7 @@ public static class ApplicationServicesExtensions
         services.AddScoped<NotificationRetention>();
         services.AddHostedService<NotificationRetentionService>();
         services.AddOptions<DeferredEnqueueOptions>().BindConfiguration(DeferredEnqueueOptions.Section)
-            .Validate(deferred => deferred.Capacity > 0, "DeferredEnqueue:Capacity must be positive.")
+            .Validate(deferred => deferred.Capacity > 0 && deferred.RetryAfter > TimeSpan.Zero, "DeferredEnqueue:Capacity and RetryAfter must be positive.")
             .ValidateOnStart();
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());
