@@ -35,9 +35,10 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
             var left = options.Value.Timeout - time.GetElapsedTime(started);
             deadline.CancelAfter(left < options.Value.StopGrace ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : options.Value.StopGrace);
         });
+        string? accessToken = null;
         try
         {
-            var accessToken = await credential.GetAccessTokenAsync(waiting.Token);
+            accessToken = await credential.GetAccessTokenAsync(waiting.Token);
             var authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             var body = message.Body(token, topic);
             await _headerWriters.WaitAsync(waiting.Token);
@@ -83,6 +84,11 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
         catch (Exception exception) when (exception is HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            if (accessToken is null && exception is OperationCanceledException)
+            {
+                credential.NoAnswerWithin(options.Value.Timeout);
+            }
+
             return new FcmOutcome(FcmOutcomeKind.Retryable, null, "UNAVAILABLE");
         }
     }

@@ -59,6 +59,11 @@ public sealed partial class FcmCredential
         return token;
     }
 
+    // A caller gave up waiting for a token at its deadline: the token endpoint did not answer (Google.Apis.Auth's request
+    // goes on, and the next token obtained ends the failure).
+    public void NoAnswerWithin(TimeSpan deadline) =>
+        LogFailure(new TimeoutException($"The token endpoint did not answer within {deadline.TotalSeconds:0.###} s."));
+
     // Whether the token endpoint turned the service account away (a key deleted, an account disabled: only the operator
     // can end it), rather than failing for a while (a 5xx, a 429) like any outage.
     public static bool IsRefusal(TokenResponseException exception) =>

@@ -16,6 +16,12 @@ public sealed class FcmHealthCheck(FcmCredential credential, IOptions<FcmOptions
             await credential.GetAccessTokenAsync(deadline.Token);
             return HealthCheckResult.Healthy("An FCM access token was obtained.");
         }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            credential.NoAnswerWithin(options.Value.HealthCheckTimeout);
+            return new HealthCheckResult(context.Registration.FailureStatus,
+                $"No FCM access token: the token endpoint did not answer within {options.Value.HealthCheckTimeout.TotalSeconds:0.###} s.");
+        }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException
             or Google.Apis.Auth.OAuth2.Responses.TokenResponseException or OperationCanceledException)
         {

@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Google.Apis.Auth.OAuth2.Responses;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Pushboard.NotificationApi.Fcm;
 using Pushboard.Tests;
 
@@ -177,6 +179,44 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         Assert.NotEqual(token, await credential.GetAccessTokenAsync(CancellationToken.None));
         Assert.Single(log.Collector.GetSnapshot(), record => record.Level == LogLevel.Error);
         Assert.Single(log.Collector.GetSnapshot(), record => record.Message == "An FCM access token was obtained again");
+    }
+
+    // A token endpoint that does not answer: /health says FCM is degraded once Fcm:HealthCheckTimeout is up, rather than
+    // when the console gave up on NotificationApi; a send ends retryable once its own Fcm:Timeout is; and the silence
+    // is one warning, however many wait for it. Before, nothing was logged.
+    [Fact]
+    public async Task A_token_endpoint_that_does_not_answer_costs_health_and_sends_their_own_deadlines_and_one_warning()
+    {
+        var healthLog = new FakeLogger<FcmCredential>();
+        var health = new FcmHealthCheck(await TestFcmClients.CredentialAsync(fixture, healthLog),
+            Options.Create(new FcmOptions { HealthCheckTimeout = TimeSpan.FromSeconds(1) }), TimeProvider.System);
+        var sendLog = new FakeLogger<FcmCredential>();
+        var fcm = await ClientAsync(TimeSpan.FromSeconds(2), new Answering(HttpStatusCode.OK, "{\"name\":\"projects/p/messages/1\"}"), sendLog);
+        using var pushboard = new PushboardClient(fixture);
+        (await pushboard.Emulator.PutAsJsonAsync("/emulator/faults", new { tokenLatencyMs = 20_000 })).EnsureSuccessStatusCode();
+        try
+        {
+            var started = Stopwatch.StartNew();
+            HealthCheckResult[] checks = [await CheckAsync(health), await CheckAsync(health)];
+            var checking = started.Elapsed;
+            started.Restart();
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => fcm.SendAsync(Message, $"token-{i}", null, CancellationToken.None)));
+            var sending = started.Elapsed;
+
+            Assert.All(checks, check => Assert.Equal(HealthStatus.Degraded, check.Status));
+            Assert.InRange(checking, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            Assert.All(outcomes, outcome => Assert.Equal((FcmOutcomeKind.Retryable, "UNAVAILABLE"), (outcome.Kind, outcome.ErrorCode)));
+            Assert.InRange(sending, TimeSpan.Zero, TimeSpan.FromSeconds(6));
+            Assert.Single(healthLog.Collector.GetSnapshot(), record => record.Level == LogLevel.Warning);
+            Assert.Single(sendLog.Collector.GetSnapshot(), record => record.Level == LogLevel.Warning);
+        }
+        finally
+        {
+            await pushboard.Emulator.DeleteAsync("/emulator/faults");
+        }
+
+        static Task<HealthCheckResult> CheckAsync(FcmHealthCheck health) => health.CheckHealthAsync(
+            new HealthCheckContext { Registration = new HealthCheckRegistration("fcm", health, HealthStatus.Degraded, null) });
     }
 
     private static async Task<long> IssuedAsync(PushboardClient pushboard) =>

@@ -3,7 +3,8 @@ using Pushboard.FcmEmulator.Model;
 
 namespace Pushboard.FcmEmulator.Apis;
 
-public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, int AnswerLatencyMs = 0, bool UnknownProject = false, bool RefuseServiceAccount = false);
+public sealed record FaultRequest(double Rate429 = 0, double Rate503 = 0, int RetryAfterSeconds = 0, int LatencyMs = 0, int AnswerLatencyMs = 0, bool UnknownProject = false, bool RefuseServiceAccount = false,
+    int TokenLatencyMs = 0);
 
 // Test-only controls: fault injection and inspection of what the emulator received.
 public static class EmulatorControlApi
@@ -72,12 +73,18 @@ public static class EmulatorControlApi
             errors["answerLatencyMs"] = ["answerLatencyMs must be between 0 and 60000."];
         }
 
+        if (request.TokenLatencyMs is < 0 or > 60_000)
+        {
+            errors["tokenLatencyMs"] = ["tokenLatencyMs must be between 0 and 60000."];
+        }
+
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);
         }
 
-        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.AnswerLatencyMs, request.UnknownProject, request.RefuseServiceAccount);
+        faults.Profile = new FaultProfile(request.Rate429, request.Rate503, request.RetryAfterSeconds, request.LatencyMs, request.AnswerLatencyMs, request.UnknownProject, request.RefuseServiceAccount,
+            request.TokenLatencyMs);
         return Results.NoContent();
     }
 

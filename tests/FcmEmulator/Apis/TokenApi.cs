@@ -30,6 +30,11 @@ public static class TokenApi
             return OAuthError("unsupported_grant_type", $"grant_type must be {JwtBearerGrant}.");
         }
 
+        if (faults.Profile.TokenLatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(faults.Profile.TokenLatencyMs), time, request.HttpContext.RequestAborted);
+        }
+
         var problem = faults.Profile.RefuseServiceAccount ? "Invalid JWT Signature." : CheckAssertion(form["assertion"].ToString(), time.GetUtcNow());
         if (problem is not null)
         {
