@@ -35,7 +35,8 @@ public sealed partial class FcmCredential
 
     public string SendPath { get; }
 
-    // Fails as the token endpoint does (TokenResponseException; HttpRequestException when it cannot be reached).
+    // Fails as the token endpoint does (TokenResponseException; HttpRequestException when it cannot be reached), or with
+    // OperationCanceledException at the caller's deadline (see NoAnswerWithin).
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         string token;
@@ -145,7 +146,12 @@ public sealed partial class FcmCredential
         }
         else
         {
-            LogTokenEndpointFailed(exception);
+            LogTokenEndpointFailed(exception switch
+            {
+                TokenResponseException { StatusCode: { } status } => $"HTTP {(int)status}",
+                TimeoutException => "no answer",
+                _ => "unreachable",
+            }, exception);
         }
     }
 
@@ -155,8 +161,8 @@ public sealed partial class FcmCredential
     [LoggerMessage(LogLevel.Error, "The token endpoint refused the Firebase service account ({Error}: {Description}); sends wait until it is accepted. Check Fcm:ServiceAccountJson")]
     private partial void LogServiceAccountRefused(string? error, string? description);
 
-    [LoggerMessage(LogLevel.Warning, "The token endpoint failed; sends wait and try again")]
-    private partial void LogTokenEndpointFailed(Exception exception);
+    [LoggerMessage(LogLevel.Warning, "The token endpoint failed ({Failure}); sends wait and try again")]
+    private partial void LogTokenEndpointFailed(string failure, Exception exception);
 
     [LoggerMessage(LogLevel.Information, "An FCM access token was obtained again")]
     private partial void LogTokenObtainedAgain();

@@ -76,7 +76,7 @@ public sealed partial class StalledNotificationSweeper(
         }
     }
 
-    // A failure here is logged, and the sweep's own failure is the one that goes on.
+    // Best effort: a failure here, whatever it is, is logged, and the sweep's own failure is the one that goes on.
     private async Task UndoTouchAsync(NotificationsDbContext db, Guid notificationId, DateTime sweptAt, DateTime before, Exception cause)
     {
         try
@@ -84,7 +84,7 @@ public sealed partial class StalledNotificationSweeper(
             await db.Notifications.Where(n => n.Id == notificationId && n.UpdatedAt == sweptAt)
                 .ExecuteUpdateAsync(n => n.SetProperty(x => x.UpdatedAt, before), CancellationToken.None);
         }
-        catch (Exception exception) when (DatabaseOutage.IsOutage(exception))
+        catch (Exception exception)
         {
             LogTouchKept(notificationId, cause.GetType().Name, exception);
         }

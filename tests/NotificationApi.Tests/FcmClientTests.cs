@@ -115,7 +115,9 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         var refused = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.SendAsync(Message, $"token-{i}", null, CancellationToken.None)));
         var again = await client.SendAsync(Message, "again", null, CancellationToken.None);
 
-        Assert.All(refused, outcome => Assert.Equal((FcmOutcomeKind.Retryable, "UNAUTHENTICATED"), (outcome.Kind, outcome.ErrorCode)));
+        // A send that asked for its token after the new one came is taken (a CI run saw 67 of the 100).
+        Assert.All(refused, outcome => Assert.True(outcome is { Kind: FcmOutcomeKind.Retryable, ErrorCode: "UNAUTHENTICATED" } or { Kind: FcmOutcomeKind.Sent }, outcome.ToString()));
+        Assert.Contains(refused, outcome => outcome.ErrorCode == "UNAUTHENTICATED");
         Assert.Equal(FcmOutcomeKind.Sent, again.Kind);
         // The emulator counts every client's tokens: one more may be the app's own, never one per send.
         Assert.InRange(await IssuedAsync(pushboard) - issuedBefore, 1, 2);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Npgsql;
+using Pushboard.Contracts;
 using Pushboard.Tests;
 
 namespace Pushboard.Reliability.Tests;
@@ -10,7 +11,6 @@ namespace Pushboard.Reliability.Tests;
 public sealed class BadInputTests(ReliabilityAppFixture fixture)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
-    private const int LargeBodyBytes = 1024 * 1024;
 
     [Fact]
     public async Task Thousands_of_bad_requests_are_4xx_problem_details_and_change_nothing()
@@ -31,7 +31,7 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
                 request.Content = new ByteArrayContent(badCase.Body);
                 request.Content.Headers.ContentType = new("application/json");
                 // Large bodies wait for 100 Continue, as OverLimitBody says why.
-                request.Headers.ExpectContinue = badCase.Body.Length > LargeBodyBytes;
+                request.Headers.ExpectContinue = badCase.Body.Length > Math.Min(BodyLimits.DeviceApi, BodyLimits.NotificationApi);
             }
 
             using var response = await client.SendAsync(request, cancellationToken);

@@ -66,9 +66,10 @@ public class PushboardAppFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         // An over-limit body waits for 100 Continue (OverLimitBody); HttpClient's own wait, 1 s, is shorter than a
-        // busy runner may take to answer, and the body then goes anyway.
+        // busy runner may take to answer, and the body then goes anyway. 8 s stays within the 10 s per attempt of the
+        // resilience handler the testing host gives every client.
         builder.Services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(
-            () => new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }));
+            (handler, _) => ((SocketsHttpHandler)handler).Expect100ContinueTimeout = TimeSpan.FromSeconds(8)));
         Configure(builder);
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
