@@ -34,23 +34,35 @@ public static class ApplicationServicesExtensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.Section)
-            .Validate(sending => sending.LeaseDuration > TimeSpan.Zero && sending.StalledAfter > sending.LeaseDuration,
-                "Sending:LeaseDuration must be positive and shorter than Sending:StalledAfter.")
+            .Validate(sending => sending.StalledAfter > sending.LeaseDuration, "Sending:LeaseDuration must be shorter than Sending:StalledAfter.")
             .Validate(sending => ApiPatterns.IsTimeZone(sending.DefaultTimeZone),
                 "Sending:DefaultTimeZone must be an IANA time-zone name of the server's tz database, e.g. UTC or Europe/Berlin.")
-            .Validate(sending => sending.Workers > 0 && sending.Concurrency > 0 && sending.MaxAttempts > 0 && sending.PageSize > 0
-                    && sending.SweepBatchSize > 0 && sending.SchedulerBatchSize > 0 && sending.ScheduledSendSpan > 0,
-                "Sending:Workers, Concurrency, MaxAttempts, PageSize, SweepBatchSize, SchedulerBatchSize and ScheduledSendSpan must be positive.")
-            .Validate(sending => new[] { sending.IdlePoll, sending.ErrorPause, sending.RecordRetryPause, sending.ClaimIdle, sending.SweepInterval,
-                    sending.RetryBaseDelay, sending.SchedulerInterval }.All(duration => duration > TimeSpan.Zero) && sending.RetryMaxDelay >= sending.RetryBaseDelay,
-                "Sending:IdlePoll, ErrorPause, RecordRetryPause, ClaimIdle, SweepInterval, RetryBaseDelay and SchedulerInterval must be positive, "
-                    + "Sending:RetryMaxDelay at least RetryBaseDelay.")
+            .Validate(sending => sending.RetryMaxDelay >= sending.RetryBaseDelay, "Sending:RetryMaxDelay must be at least Sending:RetryBaseDelay.")
+            .Positive("Sending:Workers", sending => sending.Workers)
+            .Positive("Sending:Concurrency", sending => sending.Concurrency)
+            .Positive("Sending:MaxAttempts", sending => sending.MaxAttempts)
+            .Positive("Sending:PageSize", sending => sending.PageSize)
+            .Positive("Sending:SweepBatchSize", sending => sending.SweepBatchSize)
+            .Positive("Sending:SchedulerBatchSize", sending => sending.SchedulerBatchSize)
+            .Positive("Sending:ScheduledSendSpan", sending => sending.ScheduledSendSpan)
+            .Positive("Sending:IdlePoll", sending => sending.IdlePoll)
+            .Positive("Sending:ErrorPause", sending => sending.ErrorPause)
+            .Positive("Sending:RecordRetryPause", sending => sending.RecordRetryPause)
+            .Positive("Sending:ClaimIdle", sending => sending.ClaimIdle)
+            .Positive("Sending:LeaseDuration", sending => sending.LeaseDuration)
+            .Positive("Sending:StalledAfter", sending => sending.StalledAfter)
+            .Positive("Sending:SweepInterval", sending => sending.SweepInterval)
+            .Positive("Sending:RetryBaseDelay", sending => sending.RetryBaseDelay)
+            .Positive("Sending:RetryMaxDelay", sending => sending.RetryMaxDelay)
+            .Positive("Sending:SchedulerInterval", sending => sending.SchedulerInterval)
             .ValidateOnStart();
         services.AddOptions<FcmOptions>().BindConfiguration(FcmOptions.Section)
             .Validate(fcm => Uri.TryCreate(fcm.Endpoint, UriKind.Absolute, out var endpoint) && (endpoint.Scheme == Uri.UriSchemeHttps || endpoint.Scheme == Uri.UriSchemeHttp),
                 "Fcm:Endpoint must be an absolute https URL (http for an emulator).")
-            .Validate(fcm => fcm.Timeout > TimeSpan.Zero && fcm.HealthCheckTimeout > TimeSpan.Zero && fcm.StopGrace >= TimeSpan.Zero && fcm.MaxConnections > 0,
-                "Fcm:Timeout, HealthCheckTimeout and MaxConnections must be positive, Fcm:StopGrace not negative.")
+            .NotNegative("Fcm:StopGrace", fcm => fcm.StopGrace)
+            .Positive("Fcm:Timeout", fcm => fcm.Timeout)
+            .Positive("Fcm:HealthCheckTimeout", fcm => fcm.HealthCheckTimeout)
+            .Positive("Fcm:MaxConnections", fcm => fcm.MaxConnections)
             .ValidateOnStart();
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section)
             .Validate(notifications => notifications.IdempotencyWindow > TimeSpan.Zero, "Notifications:IdempotencyWindow must be positive.")

@@ -60,7 +60,7 @@ public sealed partial class FcmCredential
         return token;
     }
 
-    // A caller gave up waiting for a token at its deadline: the token endpoint did not answer (Google.Apis.Auth's request
+    // A send gave up waiting for a token at its deadline: the token endpoint did not answer (Google.Apis.Auth's request
     // goes on, and the next token obtained ends the failure).
     public void NoAnswerWithin(TimeSpan deadline) =>
         LogFailure(new TimeoutException($"The token endpoint did not answer within {deadline.TotalSeconds:0.###} s."));
@@ -149,8 +149,9 @@ public sealed partial class FcmCredential
             LogTokenEndpointFailed(exception switch
             {
                 TokenResponseException { StatusCode: { } status } => $"HTTP {(int)status}",
-                TimeoutException => "no answer",
-                _ => "unreachable",
+                TimeoutException or OperationCanceledException => "no answer",
+                HttpRequestException => "unreachable",
+                _ => exception.GetType().Name,
             }, exception);
         }
     }

@@ -16,14 +16,15 @@ public sealed class FcmHealthCheck(FcmCredential credential, IOptions<FcmOptions
             await credential.GetAccessTokenAsync(deadline.Token);
             return HealthCheckResult.Healthy("An FCM access token was obtained.");
         }
+        // Not logged as the token endpoint failing: only a send's deadline (Fcm:Timeout) says that, the health check's is
+        // shorter. A caller's own cancel goes on.
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            credential.NoAnswerWithin(options.Value.HealthCheckTimeout);
             return new HealthCheckResult(context.Registration.FailureStatus,
                 $"No FCM access token: the token endpoint did not answer within {options.Value.HealthCheckTimeout.TotalSeconds:0.###} s.");
         }
         catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException
-            or Google.Apis.Auth.OAuth2.Responses.TokenResponseException or OperationCanceledException)
+            or Google.Apis.Auth.OAuth2.Responses.TokenResponseException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "No FCM access token: " + exception.Message);
         }

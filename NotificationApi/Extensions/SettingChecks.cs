@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+// One check per setting, so that a start refused names the setting out of range.
+internal static class SettingChecks
+{
+    // Durations run as timers (CancellationTokenSource, Task.Delay), which refuse anything beyond about 24 days.
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
+    public static OptionsBuilder<T> Positive<T>(this OptionsBuilder<T> options, string key, Func<T, int> setting) where T : class =>
+        options.Validate(value => setting(value) > 0, $"{key} must be positive.");
+
+    public static OptionsBuilder<T> Positive<T>(this OptionsBuilder<T> options, string key, Func<T, TimeSpan> setting) where T : class =>
+        options.Validate(value => setting(value) > TimeSpan.Zero && setting(value) <= MaxDuration, $"{key} must be positive and at most a day.");
+
+    public static OptionsBuilder<T> NotNegative<T>(this OptionsBuilder<T> options, string key, Func<T, TimeSpan> setting) where T : class =>
+        options.Validate(value => setting(value) >= TimeSpan.Zero && setting(value) <= MaxDuration, $"{key} must be between 0 and a day.");
+}
