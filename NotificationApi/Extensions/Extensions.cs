@@ -68,9 +68,10 @@ public static class ApplicationServicesExtensions
             .Validate(notifications => notifications.IdempotencyWindow > TimeSpan.Zero, "Notifications:IdempotencyWindow must be positive.")
             .ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
-            .Validate(retention => retention.Notifications > TimeSpan.Zero && retention.Interval > TimeSpan.Zero
-                    && retention.DeleteBatchSize > 0 && retention.BatchPause >= TimeSpan.Zero,
-                "Retention:Notifications, Interval and DeleteBatchSize must be positive, Retention:BatchPause not negative.")
+            .Validate(retention => retention.Notifications > TimeSpan.Zero, "Retention:Notifications must be positive.")
+            .Positive("Retention:Interval", retention => retention.Interval)
+            .Positive("Retention:DeleteBatchSize", retention => retention.DeleteBatchSize)
+            .NotNegative("Retention:BatchPause", retention => retention.BatchPause)
             .Validate(retention => retention.DeliveryStats >= RetentionOptions.MinDeliveryStats,
                 $"Retention:DeliveryStats must be at least {RetentionOptions.MinDeliveryStats.TotalHours:0} h: the 24 h stats window reads them.")
             .ValidateOnStart();

@@ -5,7 +5,8 @@ namespace Microsoft.Extensions.Hosting;
 // One check per setting, so that a start refused names the setting out of range.
 internal static class SettingChecks
 {
-    // Durations run as timers (CancellationTokenSource, Task.Delay), which refuse anything beyond about 24 days.
+    // A generous bound for a pause, a deadline or a lease: timers (CancellationTokenSource, Task.Delay, PeriodicTimer)
+    // refuse anything beyond about 49 days, at the first use rather than at start.
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
 
     public static OptionsBuilder<T> Positive<T>(this OptionsBuilder<T> options, string key, Func<T, int> setting) where T : class =>
