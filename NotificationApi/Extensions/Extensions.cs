@@ -96,7 +96,8 @@ public static class ApplicationServicesExtensions
         services.AddScoped<NotificationRetention>();
         services.AddHostedService<NotificationRetentionService>();
         services.AddOptions<DeferredEnqueueOptions>().BindConfiguration(DeferredEnqueueOptions.Section)
-            .Validate(deferred => deferred.Capacity > 0 && deferred.RetryAfter > TimeSpan.Zero, "DeferredEnqueue:Capacity and RetryAfter must be positive.")
+            .Positive("DeferredEnqueue:Capacity", deferred => deferred.Capacity)
+            .Positive("DeferredEnqueue:RetryAfter", deferred => deferred.RetryAfter)
             .ValidateOnStart();
         services.AddSingleton<DeferredEnqueuer>();
         services.AddHostedService(provider => provider.GetRequiredService<DeferredEnqueuer>());

@@ -30,7 +30,7 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
             {
                 request.Content = new ByteArrayContent(badCase.Body);
                 request.Content.Headers.ContentType = new("application/json");
-                // Large bodies wait for 100 Continue, as OverLimitBody says why.
+                // Large bodies wait for 100 Continue (OverLimitBody says why).
                 request.Headers.ExpectContinue = badCase.Body.Length > Math.Min(BodyLimits.DeviceApi, BodyLimits.NotificationApi);
             }
 
