@@ -13,9 +13,14 @@ public static partial class ApiPatterns
     // Device ids per POST /api/devices/query.
     public const int MaxQueryIds = 1000;
 
-    // A device id that GET /api/devices/{deviceId} cannot read, since GET /api/devices/stats is the device stats: such a
-    // device is read with POST /api/devices/query.
+    // The path of the device stats (GET /api/devices/stats).
     public const string StatsDeviceId = "stats";
+
+    // Whether GET /api/devices/{deviceId} reads this device. Not for stats in any case (routes match without case, so
+    // GET /api/devices/Stats is the stats too), nor for "." and "..", which URI normalization takes out of a path: such
+    // a device is read with POST /api/devices/query.
+    public static bool IsReadByPath(string deviceId) =>
+        !string.Equals(deviceId, StatsDeviceId, StringComparison.OrdinalIgnoreCase) && deviceId is not "." and not "..";
 
     [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
     public static partial Regex DeviceId();

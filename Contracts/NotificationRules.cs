@@ -43,11 +43,14 @@ public static partial class NotificationRules
             : null;
 
     public static TimeOnly? ParseLocalTime(string value) =>
-        LocalTimePattern().IsMatch(value) ? TimeOnly.ParseExact(value, "HH:mm", CultureInfo.InvariantCulture) : null;
+        LocalTimePattern().IsMatch(value) && TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var localTime)
+            ? localTime
+            : null;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?Z\z")]
+    // [0-9], not \d: \d matches every Unicode digit (٠, ９), which the parsers refuse.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?Z\z")]
     private static partial Regex SendAtPattern();
 
-    [GeneratedRegex(@"^([01]\d|2[0-3]):[0-5]\d\z")]
+    [GeneratedRegex(@"^([01][0-9]|2[0-3]):[0-5][0-9]\z")]
     private static partial Regex LocalTimePattern();
 }

@@ -16,7 +16,7 @@ public static partial class JsonBodyError
         }
 
         var field = BracketedName().Replace(path[1..], match => "." + match.Groups[1].Value).TrimStart('.');
-        return (field, $"The body is not JSON of the documented shape at {field}: a value of another type, or malformed JSON.");
+        return (field, $"The body is not JSON of the documented shape at {field}: an unknown field, a value of another type, or malformed JSON.");
     }
 
     [GeneratedRegex(@"\['(.*?)'\]")]

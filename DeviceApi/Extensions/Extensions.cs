@@ -53,10 +53,13 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<TokenRefreshBatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();
-        services.Configure<DeviceExpiryOptions>(builder.Configuration.GetSection(DeviceExpiryOptions.Section));
+        services.AddOptions<DeviceExpiryOptions>().BindConfiguration(DeviceExpiryOptions.Section)
+            .Positive("DeviceExpiry:Interval", expiry => expiry.Interval)
+            .ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(retention => retention.DeviceStats >= RetentionOptions.MinDeviceStats,
                 $"Retention:DeviceStats must be at least {RetentionOptions.MinDeviceStats.TotalDays:0} days: the device stats answer that many.")
+            .Positive("Retention:DeleteBatchSize", retention => retention.DeleteBatchSize)
             .ValidateOnStart();
         services.AddOptions<DeviceStatsOptions>().BindConfiguration(DeviceStatsOptions.Section)
             .Validate(stats => stats.RegistryMaxAge > TimeSpan.Zero, "DeviceStats:RegistryMaxAge must be positive.")

@@ -49,7 +49,11 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
                 .Where(device => device.Status == DeviceStatuses.Invalid && device.LastSeenAt < cutoff)
                 .Select(device => device.DeviceId)
                 .Take(settings.DeleteBatchSize);
-            batch = await db.Devices.Where(device => ids.Contains(device.DeviceId)).ExecuteDeleteAsync(cancellationToken);
+            // The conditions again on the row deleted: a device the app registers again while the statement waits for
+            // its row is checked as it is then (Postgres re-checks the outer conditions, not the subquery's).
+            batch = await db.Devices
+                .Where(device => ids.Contains(device.DeviceId) && device.Status == DeviceStatuses.Invalid && device.LastSeenAt < cutoff)
+                .ExecuteDeleteAsync(cancellationToken);
             deleted += batch;
         }
         while (batch == settings.DeleteBatchSize);

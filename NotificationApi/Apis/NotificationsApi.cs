@@ -10,7 +10,6 @@ namespace Pushboard.NotificationApi.Apis;
 
 public static class NotificationsApi
 {
-    public const int MaxIdempotencyKeyLength = 128;
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
     private static readonly string[] DeliveryStatuses =
@@ -71,9 +70,9 @@ public static class NotificationsApi
         if (httpRequest.Headers.TryGetValue(ApiHeaders.IdempotencyKey, out var keys))
         {
             idempotencyKey = keys.ToString();
-            if (!IsValidIdempotencyKey(idempotencyKey))
+            if (!ApiHeaders.IsIdempotencyKey(idempotencyKey))
             {
-                return Invalid(ApiHeaders.IdempotencyKey, $"Idempotency-Key must be 1–{MaxIdempotencyKeyLength} printable ASCII characters.");
+                return Invalid(ApiHeaders.IdempotencyKey, ApiHeaders.IdempotencyKeyShape);
             }
         }
 
@@ -203,9 +202,6 @@ public static class NotificationsApi
         limit is null ? DefaultLimit
         : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxLimit ? value
         : null;
-
-    private static bool IsValidIdempotencyKey(string key) =>
-        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~' or ' ');
 
     private static ValidationProblem InvalidLimit() => Invalid("limit", $"limit must be an integer between 1 and {MaxLimit}.");
 

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pushboard.NotificationApi.Apis;
 
@@ -12,6 +14,10 @@ public static class FcmMessageBuilder
 {
     public const int MaxPayloadBytes = 4096;
     public const int MaxTopicPayloadBytes = 2048;
+
+    // FCM counts a payload in UTF-8 bytes: "공" is 3 bytes, not the 6 of its escape \uACF5 that the default encoder writes.
+    // The message is JSON in an HTTP body, never HTML, so characters that are only unsafe in a page stay as they are.
+    private static readonly JsonSerializerOptions MessageJsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // now: the moment the message is built, from which APNs' absolute expiration is counted.
     public static JsonObject Build(SendNotificationRequest request, DateTimeOffset now)
@@ -69,6 +75,9 @@ public static class FcmMessageBuilder
         return message;
     }
 
+    // The message as it is stored and sent; its UTF-8 length is the size FCM's limits apply to.
+    public static string Encode(JsonObject message) => message.ToJsonString(MessageJsonOptions);
+
     // The ttlSeconds from which the message's apns-expiration is derived at each send; null when there is none to derive
     // (no ttlSeconds, 0 which means "once, now", or the request's apns headers set apns-expiration themselves).
     public static long? ApnsTtlSeconds(SendNotificationRequest request) =>
@@ -84,7 +93,7 @@ public static class FcmMessageBuilder
         }
 
         headers["apns-expiration"] = now.AddSeconds(ttl).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return message.ToJsonString();
+        return Encode(message);
     }
 
     // RFC 8030 (5.4): a push service refuses a Topic of more than 32 characters or outside the base64url alphabet. A

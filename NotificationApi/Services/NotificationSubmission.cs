@@ -25,10 +25,12 @@ public sealed class NotificationSubmission(
     IOptions<NotificationsOptions> options,
     IOptions<DeferredEnqueueOptions> deferredOptions)
 {
-    // Strict numbers: "ttlSeconds": "60" is a bad request, not 60.
+    // Strict numbers: "ttlSeconds": "60" is a bad request, not 60. An unknown field is one too: a misspelt "send_at" or a
+    // "platform" put in the target would otherwise be dropped, and the notification sent now or to everyone.
     private static readonly JsonSerializerOptions RequestJsonOptions = new(JsonSerializerOptions.Web)
     {
         NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     private static readonly JsonSerializerOptions TargetJsonOptions = new(JsonSerializerOptions.Web)
@@ -38,6 +40,11 @@ public sealed class NotificationSubmission(
 
     public async Task<SubmissionResult> SubmitAsync(byte[] body, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        if (JsonBodyText.Unstorable(body) is { } unstorable)
+        {
+            return Invalid(unstorable.Field, unstorable.Message);
+        }
+
         SendNotificationRequest? request;
         try
         {
@@ -131,7 +138,7 @@ public sealed class NotificationSubmission(
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
             TargetJson = JsonSerializer.Serialize(request.Target, TargetJsonOptions),
-            MessageJson = FcmMessageBuilder.Build(request, now).ToJsonString(),
+            MessageJson = FcmMessageBuilder.Encode(FcmMessageBuilder.Build(request, now)),
             SendAt = request.SendAt is { } sendAt ? Microseconds(NotificationRules.ParseSendAt(sendAt)!.Value) : null,
             LocalTime = request.LocalTime,
             ApnsTtlSeconds = FcmMessageBuilder.ApnsTtlSeconds(request),

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Pushboard.Contracts;
 using Pushboard.ServiceDefaults;
 
 namespace Pushboard.ServiceDefaults.ApiKeys;
@@ -50,7 +51,9 @@ public static class ApiKeyRateLimiting
             return TokenBucket("key:" + user.FindFirstValue(ApiKeyClaims.KeyId), options.PermitsPerSecond, options.PermitsPerSecond);
         }
 
-        if (user.IsInRole(ApiKeyRoles.App) && context.GetRouteValue(DeviceIdRouteValue) is string deviceId)
+        // Only a device id has a bucket of its own: anything else in its place (a 400 a moment later) would be a bucket
+        // keyed by up to 8 KB of the caller's choosing, as many as it sends.
+        if (user.IsInRole(ApiKeyRoles.App) && context.GetRouteValue(DeviceIdRouteValue) is string deviceId && ApiPatterns.DeviceId().IsMatch(deviceId))
         {
             return TokenBucket("device:" + deviceId, options.DeviceBurst, options.DevicePermitsPerSecond);
         }

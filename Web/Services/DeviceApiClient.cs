@@ -42,10 +42,10 @@ public sealed class DeviceApiClient(HttpClient http) : IDeviceApiClient
         return await ApiResponses.ReadAsync<Page<Device>>(response, cancellationToken);
     }
 
-    // GET /api/devices/stats answers the device stats, so the device `stats` is read with the device query.
+    // A device whose id the path cannot carry (ApiPatterns.IsReadByPath) is read with the device query.
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
-        if (deviceId == ApiPatterns.StatsDeviceId)
+        if (!ApiPatterns.IsReadByPath(deviceId))
         {
             using var found = await http.PostAsJsonAsync("/api/devices/query", new { deviceIds = new[] { deviceId } }, cancellationToken);
             return (await ApiResponses.ReadAsync<Page<Device>>(found, cancellationToken)).Items.SingleOrDefault();

@@ -36,11 +36,12 @@ public sealed class DevicesClient(HttpClient http)
         return (await PushboardCalls.SendAsync<Device>(http, request, "pushboard refresh token", cancellationToken)).Value;
     }
 
-    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none. The device <c>stats</c> is read
-    /// with <c>POST /api/devices/query</c>, as <c>GET /api/devices/stats</c> answers the device stats.</summary>
+    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none. A device whose id the path
+    /// cannot carry (<c>stats</c> in any case, as <c>GET /api/devices/stats</c> answers the device stats; <c>.</c> and
+    /// <c>..</c>) is read with <c>POST /api/devices/query</c>.</summary>
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
-        if (deviceId != ApiPatterns.StatsDeviceId)
+        if (ApiPatterns.IsReadByPath(deviceId))
         {
             return await PushboardCalls.GetOrDefaultAsync<Device>(http, DeviceUri(deviceId), "pushboard get device", cancellationToken);
         }

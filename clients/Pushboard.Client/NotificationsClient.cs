@@ -21,8 +21,16 @@ public sealed class NotificationsClient(HttpClient http)
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The notification; the one accepted before when the key was used already with the same body.</returns>
     /// <exception cref="PushboardApiException">400 for a bad request (field errors), 422 when the key was used for another body.</exception>
+    /// <exception cref="ArgumentException">The key is not 1–128 printable ASCII characters.</exception>
     public async Task<Notification> SendAsync(NotificationRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
+        // Refused here rather than sent: a key beyond ASCII fails in the HTTP stack as a transport error, which the
+        // retries would repeat.
+        if (idempotencyKey is not null && !ApiHeaders.IsIdempotencyKey(idempotencyKey))
+        {
+            throw new ArgumentException(ApiHeaders.IdempotencyKeyShape, nameof(idempotencyKey));
+        }
+
         using var message = new HttpRequestMessage(HttpMethod.Post, Notifications)
         {
             Content = JsonContent.Create(request, options: PushboardJson.Options),

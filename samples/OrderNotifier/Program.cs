@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Pushboard.Client;
 using Pushboard.Contracts;
 
@@ -22,8 +24,9 @@ app.MapPost("/orders/{orderId}/shipped", async (string orderId, OrderShipped shi
             Data = new Dictionary<string, string> { ["orderId"] = orderId },
             CollapseKey = "orders",
         },
-        // The shop's own retries of this call (e.g. from its message queue) send the push once.
-        idempotencyKey: $"order-shipped-{orderId}",
+        // The shop's own retries of this call (e.g. from its message queue) send the push once. The order id is hashed:
+        // a key is 1–128 printable ASCII characters, an order id may be longer or hold other characters.
+        idempotencyKey: "order-shipped-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(orderId))),
         cancellationToken);
     return TypedResults.Ok(new ShippedNotice(notification.Id));
 });

@@ -64,8 +64,48 @@ public sealed class ExpiryTests(DeviceApiFixture fixture)
         Assert.Equal(new[] { recentlyExpired, recentlyUnregistered, longActive }.Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
     }
 
-    private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock) =>
-        new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = 1 }),
+    // Before, the statement deleted what its subquery had read: a device registered again while the delete waited for its
+    // row was deleted after its 200.
+    [Fact]
+    public async Task A_device_registered_again_while_the_sweep_waits_for_it_is_kept()
+    {
+        var now = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(12);
+        var id = TestData.NewId("back");
+        await using var dataSource = await fixture.DevicesDbAsync();
+        await SeedAsync(dataSource, id, "invalid", now.AddDays(-400));
+        await using var registration = await dataSource.OpenConnectionAsync();
+        await using var transaction = await registration.BeginTransactionAsync();
+        await using (var register = new NpgsqlCommand(
+            "UPDATE devices SET status = 'active', invalid_reason = NULL, last_seen_at = now() WHERE device_id = $1", registration, transaction))
+        {
+            register.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            Assert.Equal(1, await register.ExecuteNonQueryAsync());
+        }
+
+        await using var db = new DevicesDbContext(new DbContextOptionsBuilder<DevicesDbContext>().UseNpgsql(dataSource).Options);
+        var sweep = Expiry(db, new FakeTimeProvider(now), deleteBatchSize: 100_000).DeleteExpiredAsync(CancellationToken.None);
+        await WaitForLockWaitAsync(dataSource);
+        await transaction.CommitAsync();
+        await sweep;
+
+        await using var status = dataSource.CreateCommand("SELECT status FROM devices WHERE device_id = $1");
+        status.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        Assert.Equal("active", await status.ExecuteScalarAsync());
+    }
+
+    private static async Task WaitForLockWaitAsync(NpgsqlDataSource dataSource)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var waiting = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM devices%'");
+        while ((long)(await waiting.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    private static DeviceExpiry Expiry(DevicesDbContext db, TimeProvider clock, int deleteBatchSize = 1) =>
+        new(db, clock, Options.Create(new RetentionOptions { DeleteBatchSize = deleteBatchSize }),
             new DeviceMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
 
     private static async Task SeedAsync(

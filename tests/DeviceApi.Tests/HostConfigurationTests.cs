@@ -85,6 +85,23 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, otherDevice.StatusCode);
     }
 
+    // Before, each id had a bucket of its own, however long and however many: the app key could fill memory with them.
+    [Fact]
+    public async Task Paths_with_what_is_not_a_device_id_share_the_address_limit()
+    {
+        await using var factory = await HostAsync("Development", Keys(("RateLimiting:AnonymousPermitsPerSecond", "5")));
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await SendAsync(factory, AppKey, HttpMethod.Delete, $"/api/devices/{new string('x', 200)}{i}");
+            answers.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, answers[0]);
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+    }
+
     // Before, every app-key PUT counted: an address whose creations were used up could not re-register its devices.
     [Fact]
     public async Task App_key_creations_from_one_address_beyond_its_limit_get_429_and_re_registrations_go_on()
@@ -197,6 +214,19 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
         Assert.Contains("admin-api-key", failure.Message);
         Assert.DoesNotContain(AppKey, failure.Message);
+    }
+
+    // Before, a batch size of 0 looped deleting nothing, and an interval of 0 stopped the host at the timer's first use.
+    [Theory]
+    [InlineData("Retention:DeleteBatchSize", "0")]
+    [InlineData("DeviceExpiry:Interval", "00:00:00")]
+    [InlineData("DeviceExpiry:Interval", "60.00:00:00")]
+    public async Task A_sweep_setting_out_of_range_stops_the_start_and_is_named(string key, string value)
+    {
+        await using var factory = await HostAsync("Development", Keys((key, value)));
+
+        var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains($"{key} must", failure.Message);
     }
 
     [Theory]

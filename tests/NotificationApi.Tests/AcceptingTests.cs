@@ -97,6 +97,28 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    // FCM counts UTF-8 bytes: 1,300 Hangul syllables are 3,900 of them. Before, the check counted their \u escapes (7,800).
+    [Fact]
+    public async Task A_message_in_korean_under_the_limit_is_accepted_and_delivered()
+    {
+        var device = PushboardClient.Unique("ko");
+        var token = PushboardClient.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+        var text = new string('공', 1300);
+
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { device } }, notification = new { body = text } });
+        using var over = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { device } }, notification = new { body = new string('공', 1400) } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text();
+        Assert.Equal("completed", (await _pushboard.WaitUntilFinishedAsync(id))["status"].Text());
+        var received = Assert.Single(await _pushboard.ReceivedAsync(token));
+        Assert.Equal(text, received["notification"]!["body"].Text());
+    }
+
     [Theory]
     [InlineData("""{"notification":{"title":"x"}}""", "target")]
     [InlineData("""{"target":{},"notification":{"title":"x"}}""", "target")]
@@ -122,6 +144,17 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     // 33 characters but 66 bytes: APNs refuses an apns-collapse-id over 64 bytes, so every iOS delivery would have failed.
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"collapseKey":"ééééééééééééééééééééééééééééééééé"}""", "collapseKey")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"collapseKey":""}""", "collapseKey")]
+    // Before, these were 500s: Postgres refuses U+0000 in jsonb, an unpaired surrogate kept as JSON threw when read, and
+    // \d let an Arabic-Indic digit through to a parser that refused it.
+    [InlineData("""{"target":{"all":true},"notification":{"title":"a\u0000b"}}""", "notification.title")]
+    [InlineData("""{"target":{"all":true},"data":{"k":"\u0000"}}""", "data.k")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"\ud800"}}""", "data.a")]
+    [InlineData("""{"target":{"segment":{"platform":["\ud800"]}},"data":{"a":"b"}}""", "target.segment.platform[0]")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"android":{"notification":{"tag":"\u0000"}}}""", "android.notification.tag")]
+    [InlineData("""{"target":{"all":true},"data":{"a":"b"},"localTime":"0\u0669:00"}""", "localTime")]
+    // Before, an unknown field was dropped: the first went to every platform, the second was sent at once.
+    [InlineData("""{"target":{"all":true,"platform":["ios"]},"notification":{"title":"x"}}""", "target.platform")]
+    [InlineData("""{"target":{"deviceIds":["a"]},"notification":{"title":"x"},"send_at":"2030-01-01T09:00:00Z"}""", "send_at")]
     public async Task Bad_requests_are_400_problem_details_naming_the_field(string body, string field)
     {
         using var response = await _pushboard.Notifications.PostAsync("/api/notifications", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -85,12 +86,13 @@ public static partial class MessageValidation
         return match.Success && long.TryParse(match.Groups[1].Value, out var seconds) && seconds <= MaxTtlSeconds;
     }
 
-    // The size of the message without its target, as compact JSON.
+    // The size of the message without its target, as compact JSON in UTF-8 (a character beyond ASCII counts its UTF-8
+    // bytes, not those of a \u escape).
     private static int PayloadBytes(JsonElement message)
     {
         var buffer = t_payloadBuffer ??= new ArrayBufferWriter<byte>(MaxPayloadBytes * 2);
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var property in message.EnumerateObject())

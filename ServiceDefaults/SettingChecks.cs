@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.Hosting;
 
 // One check per setting, so that a start refused names the setting out of range.
-internal static class SettingChecks
+public static class SettingChecks
 {
     // A generous bound for a pause, a deadline or a lease: timers (CancellationTokenSource, Task.Delay, PeriodicTimer)
     // refuse anything beyond about 49 days, at the first use rather than at start.
