@@ -31,7 +31,7 @@ public sealed class HistoryTests : ConsoleContext
 
         var rows = page.FindAll("table.notifications tbody tr");
         Assert.Equal([local.Id, morning.Id, tomorrow.Id, sent.Id], rows.Select(row => Guid.Parse(row.QuerySelector("a")!.TextContent)));
-        Assert.Equal(["21:30 local", "09:00 local, from 2026-12-02 17:00", "2026-12-03 15:00", "2026-12-02 15:00"],
+        Assert.Equal(["21:30 local", "09:00 local, from 2026-12-02 17:00 UTC", "2026-12-03 15:00 UTC", "2026-12-02 15:00 UTC"],
             rows.Select(row => row.QuerySelector(".when")!.TextContent.Trim()));
     }
 
@@ -131,7 +131,7 @@ public sealed class HistoryTests : ConsoleContext
         var page = Render<NotificationDetails>(parameters => parameters.Add(p => p.Id, notification.Id));
 
         Assert.Equal("3", page.Find("#count-canceled").TextContent);
-        Assert.Equal("2026-12-03 15:00", page.Find(".facts .when").TextContent);
+        Assert.Equal("2026-12-03 15:00 UTC", page.Find(".facts .when").TextContent);
     }
 
     [Fact]
