@@ -101,6 +101,23 @@ public sealed class HistoryTests : ConsoleContext
         Assert.Equal([newer.Id, scheduled.Id, older.Id], ListedIds(page));
     }
 
+    // Before, the first page pinned the scheduled notification and the page it was created on listed it first again.
+    [Fact]
+    public void A_scheduled_notification_pinned_on_the_first_page_is_not_listed_again_on_a_later_one()
+    {
+        var newest = FakeNotificationApi.Notification("completed", Now);
+        var older = FakeNotificationApi.Notification("completed", Now.AddDays(-2));
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now.AddDays(-1), sendAt: Now.AddDays(7));
+        _api.Listed.Add(scheduled);
+        _api.History = after => after is null ? new Page<Notification>([newest], "cursor-1") : new Page<Notification>([scheduled, older], null);
+        var page = Render<Notifications>();
+        Assert.Equal([scheduled.Id, newest.Id], ListedIds(page));
+
+        page.FindAll(".pager fluent-button")[1].Click();
+
+        Assert.Equal([older.Id], ListedIds(page));
+    }
+
     [Fact]
     public void After_a_page_that_failed_to_load_Newer_goes_to_the_page_before_the_one_shown()
     {
