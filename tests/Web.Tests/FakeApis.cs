@@ -144,8 +144,11 @@ public sealed class FakeNotificationApi : INotificationApiClient
     public static Notification Notification(string status, DateTime createdAt, DateTime? sendAt = null, string? localTime = null) =>
         new(Guid.NewGuid(), status, createdAt, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0), sendAt, localTime);
 
+    // A notification's deliveries by status and cursor.
+    public Func<string?, string?, Task<Page<Delivery>>> Deliveries { get; set; } = (_, _) => Task.FromResult(new Page<Delivery>([], null));
+
     public Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Delivery>([], null));
+        Deliveries(status, after);
 
     // What DeviceDeliveriesAsync throws instead of answering, when set.
     public Exception? DeviceDeliveriesFailure { get; set; }
