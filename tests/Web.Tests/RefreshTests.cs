@@ -6,15 +6,16 @@ using Pushboard.Web.Services;
 
 namespace Pushboard.Web.Tests;
 
-// The deliveries of a notification's page: paged, and refreshed every second while the notification is in progress.
-public sealed class NotificationDetailsPageTests : ConsoleContext
+// The pages that refresh while a notification is in progress (the list, every History:RefreshInterval; a notification's
+// page, every second) on a fake clock; the deliveries of a notification's page, paged.
+public sealed class RefreshTests : ConsoleContext
 {
     private static readonly DateTime Now = new(2026, 12, 2, 15, 0, 0, DateTimeKind.Utc);
 
     private readonly FakeNotificationApi _api = new();
     private readonly FakeTimeProvider _time = new(Now);
 
-    public NotificationDetailsPageTests()
+    public RefreshTests()
     {
         Services.AddSingleton<INotificationApiClient>(_api);
         Services.AddSingleton<TimeProvider>(_time);
@@ -44,6 +45,23 @@ public sealed class NotificationDetailsPageTests : ConsoleContext
 
         page.WaitForAssertion(() => Assert.True(page.RenderCount > renders));
         Assert.Equal(["d-second"], DeviceIds(page));
+    }
+
+    // Before, the list was loaded once: a notification stayed "sending" with the counts of the moment it was opened.
+    [Fact]
+    public void A_notification_in_progress_shows_its_new_status_and_counts_after_the_refresh_interval()
+    {
+        var sending = FakeNotificationApi.Notification("sending", Now) with { Counts = new NotificationCounts(10, 2, 0, 0, 8, 0) };
+        _api.Listed.Add(sending);
+        var page = Render<Notifications>();
+        Assert.Equal("As of 15:00:00 UTC; a page with a notification in progress refreshes every 3 seconds.", page.Find(".as-of").TextContent);
+
+        _api.Listed[0] = sending with { Status = "completed", Counts = new NotificationCounts(10, 9, 1, 0, 0, 0) };
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        page.WaitForAssertion(() => Assert.Equal("completed", page.Find("table.notifications tbody tr .badge").TextContent.Trim()));
+        Assert.Equal(["10", "9", "1"], page.FindAll("table.notifications tbody tr td").Skip(3).Take(3).Select(cell => cell.TextContent.Trim()));
+        Assert.Equal("As of 15:00:03 UTC; a page with a notification in progress refreshes every 3 seconds.", page.Find(".as-of").TextContent);
     }
 
     [Fact]
