@@ -30,6 +30,7 @@ public static class ApplicationServicesExtensions
         services.AddOptions<OverviewOptions>().BindConfiguration(OverviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<OverviewLoader>();
         services.AddOptions<ComposeOptions>().BindConfiguration(ComposeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddFluentUIComponents();
 

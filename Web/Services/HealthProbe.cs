@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pushboard.Web.Services;
 
-public sealed record PartHealth(string Part, bool Healthy, string Status, string? Description, double ResponseMs);
+public sealed record PartHealth(string Part, PartState State, string Status, string? Description, double ResponseMs);
 
 // Asks each API's /health and turns its entries into the parts an operator thinks of; a service that has not answered
 // within Overview:SourceTimeout is shown down.
@@ -37,11 +37,11 @@ public sealed class HealthProbe(IHttpClientFactory clients, IOptions<OverviewOpt
             var report = await response.Content.ReadFromJsonAsync<HealthReport>(deadline.Token);
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
             var failing = report?.Entries?.Where(e => e.Value.Status != "Healthy").Select(e => $"{e.Key}: {e.Value.Description}").FirstOrDefault();
-            return (new PartHealth(clientName, response.IsSuccessStatusCode, report?.Status ?? "Unhealthy", failing, elapsed), report);
+            return (new PartHealth(clientName, response.IsSuccessStatusCode ? PartState.Healthy : PartState.Unhealthy, report?.Status ?? "Unhealthy", failing, elapsed), report);
         }
         catch (Exception exception) when (ApiFailure.IsUnanswered(exception) || exception is OperationCanceledException or System.Text.Json.JsonException)
         {
-            return (new PartHealth(clientName, false, "Down", exception.Message, time.GetElapsedTime(started).TotalMilliseconds), null);
+            return (new PartHealth(clientName, PartState.Unhealthy, "Down", exception.Message, time.GetElapsedTime(started).TotalMilliseconds), null);
         }
     }
 
@@ -49,10 +49,11 @@ public sealed class HealthProbe(IHttpClientFactory clients, IOptions<OverviewOpt
     {
         if (report?.Entries?.TryGetValue(entry, out var health) != true)
         {
-            return new PartHealth(part, false, "Unknown", $"{service.Part} did not report it.", 0);
+            return new PartHealth(part, PartState.Unknown, "Unknown", $"{service.Part} did not report it.", 0);
         }
 
-        return new PartHealth(part, health!.Status == "Healthy", health.Status, health.Status == "Healthy" ? null : health.Description, health.DurationMs);
+        var healthy = health!.Status == "Healthy";
+        return new PartHealth(part, healthy ? PartState.Healthy : PartState.Unhealthy, health.Status, healthy ? null : health.Description, health.DurationMs);
     }
 }
 

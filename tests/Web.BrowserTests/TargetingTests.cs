@@ -29,7 +29,7 @@ public sealed class TargetingTests(BrowserFixture fixture) : BrowserTest(fixture
 
         await Page.WaitForURLAsync(NotificationPage());
         var id = new Uri(Page.Url).Segments[^1];
-        var when = sendAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var when = sendAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         await Assertions.Expect(Page.Locator(".facts .badge")).ToHaveTextAsync("scheduled");
         await Assertions.Expect(Page.Locator(".facts .when")).ToHaveTextAsync(when);
 

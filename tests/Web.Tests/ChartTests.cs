@@ -62,7 +62,7 @@ public sealed class ChartTests : ConsoleContext
 
         var data = BarChartData.PerMinute(stats);
 
-        Assert.Equal(["10:15"], data.Labels);
+        Assert.Equal(["10:15 UTC"], data.Labels);
         Assert.Equal([2.0, 1.0, 0.2], data.Series.Select(series => series.Values[0]));
     }
 }

@@ -94,6 +94,21 @@ public sealed class ComposeTests : ConsoleContext
     }
 
     [Fact]
+    public void A_second_submit_while_a_send_is_in_flight_sends_nothing_more()
+    {
+        var answer = new TaskCompletionSource();
+        _api.Answering = answer.Task;
+        var page = RenderForm(title: "hello");
+
+        page.Find("form.compose").Submit();
+        page.Find("form.compose").Submit();
+        answer.SetResult();
+
+        page.WaitForAssertion(() => Assert.Contains("/notifications/", Services.GetRequiredService<NavigationManager>().Uri));
+        Assert.Single(_api.IdempotencyKeys);
+    }
+
+    [Fact]
     public async Task The_console_client_sends_the_key_as_the_idempotency_key_header()
     {
         var notificationApi = new AnsweringHandler(System.Net.HttpStatusCode.Accepted, $$"""{"id":"{{Guid.NewGuid()}}","status":"queued"}""");

@@ -23,25 +23,36 @@ public sealed class FakeDeviceApi : IDeviceApiClient
     public Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Stored.GetValueOrDefault(deviceId));
 
-    public Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    // What the calls that change a device wait for before they answer: a test holds one in flight with it.
+    public Task Answering { get; set; } = Task.CompletedTask;
+
+    public List<string> Deleted { get; } = [];
+
+    public async Task DeleteAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        Deleted.Add(deviceId);
+        await Answering;
+    }
 
     // What IssueSecretAsync throws instead of answering, when set.
     public Exception? IssueFailure { get; set; }
 
-    public Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default)
+    public async Task<DeviceSecret?> IssueSecretAsync(string deviceId, CancellationToken cancellationToken = default)
     {
         if (IssueFailure is not null)
         {
-            return Task.FromException<DeviceSecret?>(IssueFailure);
+            throw IssueFailure;
         }
 
         if (!Stored.ContainsKey(deviceId))
         {
-            return Task.FromResult<DeviceSecret?>(null);
+            return null;
         }
 
         IssuedSecrets.Add($"secret-{IssuedSecrets.Count + 1}-for-{deviceId}");
-        return Task.FromResult<DeviceSecret?>(new DeviceSecret(IssuedSecrets[^1]));
+        var issued = new DeviceSecret(IssuedSecrets[^1]);
+        await Answering;
+        return issued;
     }
 
     public Func<DeviceStats> Stats { get; set; } = () => new DeviceStats(DateTime.UtcNow, new Dictionary<string, long>(), new Dictionary<string, long>(), []);
@@ -78,7 +89,10 @@ public sealed class FakeNotificationApi : INotificationApiClient
     public List<string> IdempotencyKeys { get; } = [];
     public Exception? SendFailure { get; set; }
 
-    public Task<Notification> SendAsync(object request, string idempotencyKey, CancellationToken cancellationToken = default)
+    // What sends and cancels wait for before they answer: a test holds one in flight with it.
+    public Task Answering { get; set; } = Task.CompletedTask;
+
+    public async Task<Notification> SendAsync(object request, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         IdempotencyKeys.Add(idempotencyKey);
         if (SendFailure is not null)
@@ -87,7 +101,8 @@ public sealed class FakeNotificationApi : INotificationApiClient
         }
 
         Sent.Add(request);
-        return Task.FromResult(new Notification(Guid.NewGuid(), "queued", DateTime.UtcNow, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0)));
+        await Answering;
+        return new Notification(Guid.NewGuid(), "queued", DateTime.UtcNow, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0));
     }
 
     public Task<Notification?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
@@ -101,10 +116,11 @@ public sealed class FakeNotificationApi : INotificationApiClient
     public List<Notification> Listed { get; } = [];
     public List<Guid> Canceled { get; } = [];
 
-    public Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<Notification?> CancelAsync(Guid id, CancellationToken cancellationToken = default)
     {
         Canceled.Add(id);
-        return Task.FromResult(Listed.Find(notification => notification.Id == id) is { } found ? found with { Status = "canceled" } : null);
+        await Answering;
+        return Listed.Find(notification => notification.Id == id) is { } found ? found with { Status = "canceled" } : null;
     }
 
     // Listed is in the API's order (newest first); one page, without paging further, unless History pages it.
@@ -128,8 +144,11 @@ public sealed class FakeNotificationApi : INotificationApiClient
     public static Notification Notification(string status, DateTime createdAt, DateTime? sendAt = null, string? localTime = null) =>
         new(Guid.NewGuid(), status, createdAt, null, null, default, new NotificationCounts(0, 0, 0, 0, 0, 0), sendAt, localTime);
 
+    // A notification's deliveries by status and cursor.
+    public Func<string?, string?, Task<Page<Delivery>>> Deliveries { get; set; } = (_, _) => Task.FromResult(new Page<Delivery>([], null));
+
     public Task<Page<Delivery>> DeliveriesAsync(Guid id, string? status, string? after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new Page<Delivery>([], null));
+        Deliveries(status, after);
 
     // What DeviceDeliveriesAsync throws instead of answering, when set.
     public Exception? DeviceDeliveriesFailure { get; set; }

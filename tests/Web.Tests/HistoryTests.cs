@@ -31,7 +31,7 @@ public sealed class HistoryTests : ConsoleContext
 
         var rows = page.FindAll("table.notifications tbody tr");
         Assert.Equal([local.Id, morning.Id, tomorrow.Id, sent.Id], rows.Select(row => Guid.Parse(row.QuerySelector("a")!.TextContent)));
-        Assert.Equal(["21:30 local", "09:00 local, from 2026-12-02 17:00", "2026-12-03 15:00", "2026-12-02 15:00"],
+        Assert.Equal(["21:30 local", "09:00 local, from 2026-12-02 17:00 UTC", "2026-12-03 15:00 UTC", "2026-12-02 15:00 UTC"],
             rows.Select(row => row.QuerySelector(".when")!.TextContent.Trim()));
     }
 
@@ -69,6 +69,24 @@ public sealed class HistoryTests : ConsoleContext
     }
 
     [Fact]
+    public void A_second_click_on_Cancel_while_the_first_is_in_flight_cancels_once()
+    {
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddDays(1));
+        _api.Listed.Add(scheduled);
+        var answer = new TaskCompletionSource();
+        _api.Answering = answer.Task;
+        var page = Render<Notifications>();
+
+        var cancel = page.Find("table.notifications .actions fluent-button");
+        cancel.Click();
+        cancel.Click();
+        answer.SetResult();
+
+        page.WaitForAssertion(() => Assert.Equal("canceled", page.Find("table.notifications tbody tr .badge").TextContent.Trim()));
+        Assert.Equal([scheduled.Id], _api.Canceled);
+    }
+
+    [Fact]
     public void A_canceled_notification_leaves_the_top_for_its_newest_first_place()
     {
         var newer = FakeNotificationApi.Notification("completed", Now.AddMinutes(-1));
@@ -81,6 +99,23 @@ public sealed class HistoryTests : ConsoleContext
         page.Find("table.notifications tbody tr .actions fluent-button").Click();
 
         Assert.Equal([newer.Id, scheduled.Id, older.Id], ListedIds(page));
+    }
+
+    // Before, the first page pinned the scheduled notification and the page it was created on listed it first again.
+    [Fact]
+    public void A_scheduled_notification_pinned_on_the_first_page_is_not_listed_again_on_a_later_one()
+    {
+        var newest = FakeNotificationApi.Notification("completed", Now);
+        var older = FakeNotificationApi.Notification("completed", Now.AddDays(-2));
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now.AddDays(-1), sendAt: Now.AddDays(7));
+        _api.Listed.Add(scheduled);
+        _api.History = after => after is null ? new Page<Notification>([newest], "cursor-1") : new Page<Notification>([scheduled, older], null);
+        var page = Render<Notifications>();
+        Assert.Equal([scheduled.Id, newest.Id], ListedIds(page));
+
+        page.FindAll(".pager fluent-button")[1].Click();
+
+        Assert.Equal([older.Id], ListedIds(page));
     }
 
     [Fact]
@@ -113,7 +148,7 @@ public sealed class HistoryTests : ConsoleContext
         var page = Render<NotificationDetails>(parameters => parameters.Add(p => p.Id, notification.Id));
 
         Assert.Equal("3", page.Find("#count-canceled").TextContent);
-        Assert.Equal("2026-12-03 15:00", page.Find(".facts .when").TextContent);
+        Assert.Equal("2026-12-03 15:00 UTC", page.Find(".facts .when").TextContent);
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class HealthLightTests
     [Fact]
     public void Postgres_is_one_light_as_bad_as_the_worse_database()
     {
-        PartHealth Part(string name, bool healthy) => new(name, healthy, healthy ? "Healthy" : "Unhealthy", null, 1);
+        PartHealth Part(string name, bool healthy) => new(name, healthy ? PartState.Healthy : PartState.Unhealthy, healthy ? "Healthy" : "Unhealthy", null, 1);
 
         var lights = HealthLight.Strip(
         [
@@ -96,7 +96,7 @@ public sealed class HealthLightTests
         ]);
 
         Assert.Equal(["Web", "DeviceApi", "NotificationApi", "Postgres", "Redis", "FCM"], lights.Select(light => light.Part));
-        Assert.Equal(new HealthLight("Postgres", false, "Unhealthy"), lights[3]);
-        Assert.All(lights.Where(light => light.Part != "Postgres"), light => Assert.True(light.Healthy));
+        Assert.Equal(new HealthLight("Postgres", PartState.Unhealthy, "Unhealthy"), lights[3]);
+        Assert.All(lights.Where(light => light.Part != "Postgres"), light => Assert.Equal(PartState.Healthy, light.State));
     }
 }

@@ -56,13 +56,47 @@ public sealed partial class SessionTests : IDisposable
         return await client.SendAsync(request);
     }
 
-    // The sign-in form is a Blazor form with an antiforgery token and cookie: read them from the page, then post the key.
+    [Theory]
+    [InlineData("/login?ReturnUrl=%2Fdevices%3Fuser%3Du-1", "/devices?user=u-1")]
+    [InlineData("/login?ReturnUrl=%2F%2Fevil.example%2Fdevices", "/")]
+    [InlineData("/login?ReturnUrl=%2F%5Cevil.example", "/")]
+    [InlineData("/login?ReturnUrl=https%3A%2F%2Fevil.example%2F", "/")]
+    [InlineData("/login", "/")]
+    public async Task Sign_in_goes_back_to_the_page_that_asked_for_it_when_it_is_one_of_the_consoles(string login, string next)
+    {
+        await using var console = Console(NewKey);
+        using var client = Client(console);
+
+        using var signedIn = await PostKeyAsync(client, NewKey, login);
+
+        Assert.Equal(new Uri(client.BaseAddress!, next), signedIn.Headers.Location);
+    }
+
+    [Fact]
+    public async Task A_page_asked_for_without_a_session_sends_to_login_with_its_address()
+    {
+        await using var console = Console(NewKey);
+        using var client = Client(console);
+
+        using var refused = await client.GetAsync("/devices?user=u-1");
+
+        Assert.Equal("/login?ReturnUrl=%2Fdevices%3Fuser%3Du-1", refused.Headers.Location?.PathAndQuery);
+    }
+
     private static async Task<string> SignInAsync(HttpClient client, string key)
     {
-        using var form = await client.GetAsync("/login");
+        using var signedIn = await PostKeyAsync(client, key, "/login");
+        return CookiePair(Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("pushboard=", StringComparison.Ordinal)));
+    }
+
+    // The sign-in form is a Blazor form with an antiforgery token and cookie: read them from the page, then post the key
+    // to the page's address (as a browser posts a form without an action).
+    private static async Task<HttpResponseMessage> PostKeyAsync(HttpClient client, string key, string login)
+    {
+        using var form = await client.GetAsync(login);
         var antiforgeryCookie = CookiePair(Assert.Single(form.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal)));
         var token = AntiforgeryToken().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
+        using var request = new HttpRequestMessage(HttpMethod.Post, login)
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
@@ -72,8 +106,7 @@ public sealed partial class SessionTests : IDisposable
             }),
         };
         request.Headers.Add("Cookie", antiforgeryCookie);
-        using var signedIn = await client.SendAsync(request);
-        return CookiePair(Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("pushboard=", StringComparison.Ordinal)));
+        return await client.SendAsync(request);
     }
 
     private static string CookiePair(string setCookie) => setCookie.Split(';')[0];

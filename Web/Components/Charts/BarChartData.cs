@@ -1,4 +1,6 @@
+using System.Globalization;
 using Pushboard.Contracts.Stats;
+using Pushboard.Web.Components.Shared;
 
 namespace Pushboard.Web.Components.Charts;
 
@@ -18,7 +20,7 @@ public sealed record BarChartData(IReadOnlyList<string> Labels, IReadOnlyList<Ch
     public static BarChartData PerMinute(DeliveryStats stats)
     {
         var minutes = Math.Max(stats.BucketSeconds, 1) / 60.0;
-        var labels = stats.Series.Select(bucket => bucket.At.ToUniversalTime().ToString("HH:mm")).ToList();
+        var labels = stats.Series.Select(bucket => bucket.At.ToUniversalTime().ToString(Formats.Clock, CultureInfo.InvariantCulture)).ToList();
         return new BarChartData(labels,
         [
             new ChartSeries("sent", "sent", [.. stats.Series.Select(bucket => bucket.Sent / minutes)]),

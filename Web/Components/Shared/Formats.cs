@@ -5,8 +5,14 @@ namespace Pushboard.Web.Components.Shared;
 
 public static class Formats
 {
-    // Times in tables: UTC to the minute, short enough for the key columns to fit a 1280-px window.
-    public const string Time = "yyyy-MM-dd HH:mm";
+    // Every time shown is UTC and says so: the server renders the page and does not know the operator's zone.
+    // Tables to the minute, short enough for the key columns to fit a 1280-px window; a page's facts to the second;
+    // chart axes the time of day.
+    public const string Time = "yyyy-MM-dd HH:mm 'UTC'";
+
+    public const string Instant = "yyyy-MM-dd HH:mm:ss 'UTC'";
+
+    public const string Clock = "HH:mm 'UTC'";
 
     // The date pickers' culture: dates typed and shown as yyyy-MM-dd, like every date in the console.
     public static readonly CultureInfo IsoDates = IsoDateCulture();
