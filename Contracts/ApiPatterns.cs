@@ -16,13 +16,12 @@ public static partial class ApiPatterns
     // The path of the device stats (GET /api/devices/stats).
     public const string StatsDeviceId = "stats";
 
-    // Whether GET /api/devices/{deviceId} reads this device. Not for stats in any case (routes match without case, so
-    // GET /api/devices/Stats is the stats too), nor for "." and "..", which URI normalization takes out of a path: such
-    // a device is read with POST /api/devices/query.
-    public static bool IsReadByPath(string deviceId) =>
-        !string.Equals(deviceId, StatsDeviceId, StringComparison.OrdinalIgnoreCase) && deviceId is not "." and not "..";
+    // Whether GET /api/devices/{deviceId} reads this device: not for stats in any case (routes match without case, so
+    // GET /api/devices/Stats is the stats too); such a device is read with POST /api/devices/query.
+    public static bool IsReadByPath(string deviceId) => !string.Equals(deviceId, StatsDeviceId, StringComparison.OrdinalIgnoreCase);
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,128}\z")]
+    // Not "." or "..": a URL path cannot carry them (URI normalization takes them out), so no call could reach the device.
+    [GeneratedRegex(@"^(?!\.\.?\z)[A-Za-z0-9._:-]{1,128}\z")]
     public static partial Regex DeviceId();
 
     [GeneratedRegex(@"^[a-zA-Z0-9-_.~%]{1,900}\z")]

@@ -13,7 +13,7 @@ public static partial class NotificationRules
     public const int MaxCollapseKeyBytes = 64;
 
     public static readonly string DeviceIdsCount = $"deviceIds must hold 1–{MaxDeviceIds} ids.";
-    public const string DeviceIdShape = "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-'.";
+    public const string DeviceIdShape = "Each device id is 1–128 characters: ASCII letters, digits, '.', '_', ':' or '-', and not . or .. alone.";
     public static readonly string UserIdShape = $"userId must be 1–{ApiPatterns.MaxUserIdCharacters} characters without control characters.";
     public const string TopicShape = "topic must match [a-zA-Z0-9-_.~%]{1,900}.";
     public const string ContentRequired = "At least one of notification and data is required.";

@@ -8,7 +8,8 @@ namespace Pushboard.ServiceDefaults;
 // others are, tags.my key.
 public static partial class JsonBodyError
 {
-    public static (string Field, string Message) From(JsonException exception)
+    // causes: what may be wrong where the serializer stopped, as this body's options allow (unknown fields refused or not).
+    public static (string Field, string Message) From(JsonException exception, string causes = "a value of another type, or malformed JSON")
     {
         if (exception.Path is not { Length: > 1 } path)
         {
@@ -16,7 +17,7 @@ public static partial class JsonBodyError
         }
 
         var field = BracketedName().Replace(path[1..], match => "." + match.Groups[1].Value).TrimStart('.');
-        return (field, $"The body is not JSON of the documented shape at {field}: an unknown field, a value of another type, or malformed JSON.");
+        return (field, $"The body is not JSON of the documented shape at {field}: {causes}.");
     }
 
     [GeneratedRegex(@"\['(.*?)'\]")]

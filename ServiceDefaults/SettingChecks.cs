@@ -15,6 +15,11 @@ public static class SettingChecks
     public static OptionsBuilder<T> Positive<T>(this OptionsBuilder<T> options, string key, Func<T, TimeSpan> setting) where T : class =>
         options.Validate(value => setting(value) > TimeSpan.Zero && setting(value) <= MaxDuration, $"{key} must be positive and at most a day.");
 
+    // For a sweep that may run more rarely than daily (maxDays well under the timers' 49).
+    public static OptionsBuilder<T> Positive<T>(this OptionsBuilder<T> options, string key, Func<T, TimeSpan> setting, int maxDays) where T : class =>
+        options.Validate(
+            value => setting(value) > TimeSpan.Zero && setting(value) <= TimeSpan.FromDays(maxDays), $"{key} must be positive and at most {maxDays} days.");
+
     public static OptionsBuilder<T> NotNegative<T>(this OptionsBuilder<T> options, string key, Func<T, TimeSpan> setting) where T : class =>
         options.Validate(value => setting(value) >= TimeSpan.Zero && setting(value) <= MaxDuration, $"{key} must be between 0 and a day.");
 }

@@ -27,6 +27,12 @@ public static class SegmentRules
             return null;
         }
 
+        if (JsonBodyText.Unstorable(json, field) is { } unstorable)
+        {
+            addError(unstorable.Field, unstorable.Message);
+            return null;
+        }
+
         var valid = true;
         void Error(string name, string message)
         {

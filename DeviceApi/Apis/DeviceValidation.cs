@@ -71,6 +71,12 @@ public static class DeviceValidation
             return errors;
         }
 
+        if (JsonBodyText.Unstorable(body) is { } unstorable)
+        {
+            errors[unstorable.Field] = [unstorable.Message];
+            return errors;
+        }
+
         var tagChanges = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var member in body.EnumerateObject())
         {
@@ -277,7 +283,7 @@ public static class DeviceValidation
     {
         if (!ApiPatterns.DeviceId().IsMatch(deviceId))
         {
-            errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-'."];
+            errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-', and not . or .. alone."];
         }
     }
 

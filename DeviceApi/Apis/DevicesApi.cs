@@ -18,13 +18,16 @@ public static class DevicesApi
 
         devices.MapPut("/{deviceId}", RegisterDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .ReadsJson()
             .WithSummary("Register a device or replace every field of an existing one");
         devices.MapPatch("/{deviceId}/token", RefreshToken)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
+            .ReadsJson()
             .WithSummary("Refresh the FCM token of a reconnecting app");
         devices.MapPatch("/{deviceId}", PatchDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
             .Accepts<JsonElement>("application/merge-patch+json", "application/json")
+            .ReadsJson("application/merge-patch+json")
             .WithSummary("Change some of a device's attributes: a JSON merge patch (RFC 7396) of userId, appVersion, locale, timeZone and tags");
         devices.MapDelete("/{deviceId}", DeleteDevice)
             .RequireAuthorization(ApiKeyPolicies.DeviceWriter)
@@ -38,9 +41,11 @@ public static class DevicesApi
             .WithSummary("List devices in deviceId order, keyset-paged");
         devices.MapPost("/query", QueryDevices)
             .RequireAuthorization(ApiKeyPolicies.Admin)
+            .ReadsJson()
             .WithSummary("Internal: the devices (any status) among up to 1000 ids, or a page of the active devices a segment matches");
         devices.MapPost("/count", CountDevices)
             .RequireAuthorization(ApiKeyPolicies.Admin)
+            .ReadsJson()
             .WithSummary("Count the active devices a segment matches now");
         devices.MapPost("/{deviceId}/secret", IssueSecret)
             .RequireAuthorization(ApiKeyPolicies.Admin)

@@ -54,7 +54,7 @@ public static class ApplicationServicesExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());
         services.AddScoped<DeviceExpiry>();
         services.AddOptions<DeviceExpiryOptions>().BindConfiguration(DeviceExpiryOptions.Section)
-            .Positive("DeviceExpiry:Interval", expiry => expiry.Interval)
+            .Positive("DeviceExpiry:Interval", expiry => expiry.Interval, maxDays: 30)
             .ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(retention => retention.DeviceStats >= RetentionOptions.MinDeviceStats,

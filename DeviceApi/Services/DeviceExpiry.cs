@@ -50,7 +50,8 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
                 .Select(device => device.DeviceId)
                 .Take(settings.DeleteBatchSize);
             // The conditions again on the row deleted: a device the app registers again while the statement waits for
-            // its row is checked as it is then (Postgres re-checks the outer conditions, not the subquery's).
+            // its row is checked as it is then (Postgres re-checks the outer conditions, not the subquery's). A batch
+            // shortened so ends this run; the next interval deletes the rest.
             batch = await db.Devices
                 .Where(device => ids.Contains(device.DeviceId) && device.Status == DeviceStatuses.Invalid && device.LastSeenAt < cutoff)
                 .ExecuteDeleteAsync(cancellationToken);

@@ -99,7 +99,7 @@ public static class NotificationValidation
         if (errors.Count == 0)
         {
             var limit = request.Target!.Topic is not null ? FcmMessageBuilder.MaxTopicPayloadBytes : FcmMessageBuilder.MaxPayloadBytes;
-            var size = Encoding.UTF8.GetByteCount(FcmMessageBuilder.Encode(FcmMessageBuilder.Build(request, now)));
+            var size = FcmMessageBuilder.PayloadBytes(FcmMessageBuilder.Build(request, now));
             if (size > limit)
             {
                 Add("payload", $"The encoded FCM message is {size} bytes; FCM's limit is {limit} bytes{(limit == FcmMessageBuilder.MaxTopicPayloadBytes ? " for topic messages" : "")}.");

@@ -15,8 +15,7 @@ public static class FcmMessageBuilder
     public const int MaxPayloadBytes = 4096;
     public const int MaxTopicPayloadBytes = 2048;
 
-    // FCM counts a payload in UTF-8 bytes: "공" is 3 bytes, not the 6 of its escape \uACF5 that the default encoder writes.
-    // The message is JSON in an HTTP body, never HTML, so characters that are only unsafe in a page stay as they are.
+    // The message is JSON in an HTTP body, never HTML: text beyond ASCII is stored and sent as itself, not as \u escapes.
     private static readonly JsonSerializerOptions MessageJsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // now: the moment the message is built, from which APNs' absolute expiration is counted.
@@ -75,8 +74,36 @@ public static class FcmMessageBuilder
         return message;
     }
 
-    // The message as it is stored and sent; its UTF-8 length is the size FCM's limits apply to.
+    // The message as it is stored and sent.
     public static string Encode(JsonObject message) => message.ToJsonString(MessageJsonOptions);
+
+    // The size FCM's limits apply to: the message as compact JSON escaping only what JSON requires (a quote, a backslash,
+    // a control character), in UTF-8 bytes. No encoder of System.Text.Json writes that: the relaxed one still escapes
+    // every character beyond the BMP, an emoji as 12 bytes for its 4.
+    public static int PayloadBytes(JsonNode? node) => node switch
+    {
+        null => 4,
+        JsonObject members => 2 + Math.Max(members.Count - 1, 0) + members.Sum(member => StringBytes(member.Key) + 1 + PayloadBytes(member.Value)),
+        JsonArray items => 2 + Math.Max(items.Count - 1, 0) + items.Sum(PayloadBytes),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => StringBytes(value.GetValue<string>()),
+        _ => Encoding.UTF8.GetByteCount(node.ToJsonString()),
+    };
+
+    private static int StringBytes(string text)
+    {
+        var bytes = 2 + Encoding.UTF8.GetByteCount(text);
+        foreach (var c in text)
+        {
+            bytes += c switch
+            {
+                '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t' => 1,
+                < ' ' => 5,
+                _ => 0,
+            };
+        }
+
+        return bytes;
+    }
 
     // The ttlSeconds from which the message's apns-expiration is derived at each send; null when there is none to derive
     // (no ttlSeconds, 0 which means "once, now", or the request's apns headers set apns-expiration themselves).

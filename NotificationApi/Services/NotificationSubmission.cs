@@ -52,7 +52,7 @@ public sealed class NotificationSubmission(
         }
         catch (JsonException exception)
         {
-            var (field, message) = JsonBodyError.From(exception);
+            var (field, message) = JsonBodyError.From(exception, "a field the request does not have, a value of another type, or malformed JSON");
             return Invalid(field, message);
         }
 

@@ -24,6 +24,10 @@ public sealed record Notification(
     // Not ended yet: scheduled, queued or sending. Only such a notification can be canceled (API.md: a completed or
     // failed one is a 409, a canceled one stays so).
     public bool InProgress => Status is "scheduled" or "queued" or "sending";
+
+    // Whether asking again may find it changed: queued or sending, or scheduled and its sendAt come. A notification
+    // scheduled for next month does not change before then.
+    public bool Changing(DateTime now) => Status is "queued" or "sending" || (Status is "scheduled" && SendAt <= now);
 }
 
 // ScheduledFor: the moment a delivery waits for (a localTime notification's), null otherwise.

@@ -105,6 +105,12 @@ public sealed class DeviceCallsTests(DeviceApiFixture fixture)
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("""{"fcmToken":"t","platform":"ios","tags":{"it's":3}}""", Encoding.UTF8, "application/json")))
             .AssertValidationErrors("tags.it's");
         await (await _app.PutAsync($"/api/devices/{id}", new StringContent("{}", Encoding.UTF8, "text/plain"))).AssertProblem(415);
+        // Before, the framework's binding took any type ending in +json.
+        var valid = JsonSerializer.Serialize(new { fcmToken = TestData.NewToken(), platform = "ios" });
+        await (await _app.PutAsync($"/api/devices/{id}", new StringContent(valid, Encoding.UTF8, "text/plain+json"))).AssertProblem(415);
+        await (await _app.PutAsync($"/api/devices/{id}", new StringContent(valid, Encoding.UTF8, "application/merge-patch+json"))).AssertProblem(415);
+        await (await _admin.PostAsync("/api/devices/count", new StringContent("""{"segment":{"platform":["ios"]}}""", Encoding.UTF8, "application/vnd.count+json")))
+            .AssertProblem(415);
         var huge = new StringContent(JsonSerializer.Serialize(new { fcmToken = new string('t', 70_000), platform = "ios" }), Encoding.UTF8, "application/json");
         await (await _app.SendAsync(OverLimitBody.Request(HttpMethod.Put, $"/api/devices/{id}", huge))).AssertProblem(413);
         await (await _admin.PostAsync($"/api/devices/{id}", JsonContent.Create(new { }))).AssertProblem(405);

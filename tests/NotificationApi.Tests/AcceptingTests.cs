@@ -97,22 +97,25 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
-    // FCM counts UTF-8 bytes: 1,300 Hangul syllables are 3,900 of them. Before, the check counted their \u escapes (7,800).
-    [Fact]
-    public async Task A_message_in_korean_under_the_limit_is_accepted_and_delivered()
+    // FCM counts UTF-8 bytes: 1,300 Hangul syllables are 3,900 of them and 950 emoji 3,800. Before, the check counted
+    // their \u escapes (7,800 and 11,400); with the relaxed encoder, still the emoji's.
+    [Theory]
+    [InlineData("공", 1300, 1400)]
+    [InlineData("🎉", 950, 1030)]
+    public async Task A_message_beyond_ascii_under_the_limit_is_accepted_and_delivered(string character, int under, int over)
     {
-        var device = PushboardClient.Unique("ko");
+        var device = PushboardClient.Unique("utf8");
         var token = PushboardClient.Unique("token");
         await _pushboard.RegisterAsync(device, token);
-        var text = new string('공', 1300);
+        var text = string.Concat(Enumerable.Repeat(character, under));
 
         using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
             new { target = new { deviceIds = new[] { device } }, notification = new { body = text } });
-        using var over = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
-            new { target = new { deviceIds = new[] { device } }, notification = new { body = new string('공', 1400) } });
+        using var refused = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { device } }, notification = new { body = string.Concat(Enumerable.Repeat(character, over)) } });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text();
         Assert.Equal("completed", (await _pushboard.WaitUntilFinishedAsync(id))["status"].Text());
         var received = Assert.Single(await _pushboard.ReceivedAsync(token));
@@ -131,6 +134,8 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
     [InlineData("""{"target":{"topic":"bad topic!"},"data":{"a":"b"}}""", "target.topic")]
     [InlineData("""{"target":{"deviceIds":["a","a"]},"data":{"a":"b"}}""", "target.deviceIds")]
     [InlineData("""{"target":{"deviceIds":["has space"]},"data":{"a":"b"}}""", "target.deviceIds")]
+    // No path can carry the ids . and ..: no device has them.
+    [InlineData("""{"target":{"deviceIds":[".."]},"data":{"a":"b"}}""", "target.deviceIds")]
     // Before, a ttlSeconds with apns headers that are not an object was a 500.
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":60,"apns":{"headers":"x"}}""", "apns.headers")]
     [InlineData("""{"target":{"all":true},"data":{"a":"b"},"apns":{"headers":[]}}""", "apns.headers")]

@@ -103,6 +103,8 @@ public sealed class BadInputTests(ReliabilityAppFixture fixture)
             """{"target":{"all":true},"data":{"a":"b"},"ttlSeconds":"60"}""", """{"target":{"all":true},"data":{"a":"b"},"priority":"max"}""",
             """{"target":{"all":true},"notification":{"imageUrl":"not a url"}}""", """{"target":{"all":true,"topic":"t"},"data":{"a":"b"}}""",
             """{"target":{"all":true},"notification":{"title":5}}""", """{"target":{"all":true},"android":[]}""",
+            """{"target":{"all":true},"data":{"a":"\u0000"}}""", """{"target":{"all":true},"data":{"a":"\ud800"}}""",
+            """{"target":{"all":true,"platform":["ios"]},"data":{"a":"b"}}""", """{"target":{"segment":{"locale":["\udc00"]}},"data":{"a":"b"}}""",
         ];
         for (var variant = 0; variant < 20; variant++)
         {

@@ -64,6 +64,23 @@ public sealed class RefreshTests : ConsoleContext
         Assert.Equal("As of 15:00:03 UTC; a page with a notification in progress refreshes every 3 seconds.", page.Find(".as-of").TextContent);
     }
 
+    // Before, a notification scheduled for next month kept every open list asking NotificationApi every 3 s until then.
+    [Fact]
+    public async Task A_list_whose_only_notification_in_progress_is_scheduled_later_is_not_asked_again_until_its_time()
+    {
+        _api.Listed.Add(FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddMinutes(1)));
+        var page = Render<Notifications>();
+        var first = _api.HistoryCalls.Count;
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        // The ticks' refreshes run on the renderer's dispatcher: this runs after them.
+        await page.InvokeAsync(() => { });
+        Assert.Equal(first, _api.HistoryCalls.Count);
+
+        _time.Advance(TimeSpan.FromSeconds(33));
+        page.WaitForAssertion(() => Assert.True(_api.HistoryCalls.Count > first));
+    }
+
     [Fact]
     public void A_page_with_no_deliveries_left_still_has_Previous()
     {

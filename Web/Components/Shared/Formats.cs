@@ -14,6 +14,9 @@ public static class Formats
 
     public const string Clock = "HH:mm 'UTC'";
 
+    // "As of" and "checked at" lines: the time of day to the second.
+    public static string ClockSeconds(DateTime time) => time.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
     // The date pickers' culture: dates typed and shown as yyyy-MM-dd, like every date in the console.
     public static readonly CultureInfo IsoDates = IsoDateCulture();
 

@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -16,9 +15,6 @@ public static partial class MessageValidation
     public const int MaxTopicPayloadBytes = 2048;
     private const long MaxTtlSeconds = 2_419_200;
     private static readonly string[] TargetFields = ["token", "topic", "condition"];
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_payloadBuffer;
 
     public static ValidationFailure? Validate(JsonElement message, out MessageTarget target)
     {
@@ -86,28 +82,29 @@ public static partial class MessageValidation
         return match.Success && long.TryParse(match.Groups[1].Value, out var seconds) && seconds <= MaxTtlSeconds;
     }
 
-    // The size of the message without its target, as compact JSON in UTF-8 (a character beyond ASCII counts its UTF-8
-    // bytes, not those of a \u escape).
-    private static int PayloadBytes(JsonElement message)
+    // The size of the message without its target: compact JSON escaping only what JSON requires (a quote, a backslash, a
+    // control character), in UTF-8 bytes, however the sender escaped it.
+    private static int PayloadBytes(JsonElement message) =>
+        ObjectBytes([.. message.EnumerateObject().Where(property => !TargetFields.Contains(property.Name))]);
+
+    private static int ObjectBytes(List<JsonProperty> members) =>
+        2 + Math.Max(members.Count - 1, 0) + members.Sum(property => StringBytes(property.Name) + 1 + Bytes(property.Value));
+
+    private static int Bytes(JsonElement json) => json.ValueKind switch
     {
-        var buffer = t_payloadBuffer ??= new ArrayBufferWriter<byte>(MaxPayloadBytes * 2);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        JsonValueKind.Object => ObjectBytes([.. json.EnumerateObject()]),
+        JsonValueKind.Array => 2 + Math.Max(json.GetArrayLength() - 1, 0) + json.EnumerateArray().Sum(Bytes),
+        JsonValueKind.String => StringBytes(json.GetString()!),
+        _ => Encoding.UTF8.GetByteCount(json.GetRawText()),
+    };
+
+    private static int StringBytes(string text) =>
+        2 + Encoding.UTF8.GetByteCount(text) + text.Sum(c => c switch
         {
-            writer.WriteStartObject();
-            foreach (var property in message.EnumerateObject())
-            {
-                if (!TargetFields.Contains(property.Name))
-                {
-                    property.WriteTo(writer);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenCount;
-    }
+            '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t' => 1,
+            < ' ' => 5,
+            _ => 0,
+        });
 
     [GeneratedRegex("^[a-zA-Z0-9-_.~%]{1,900}$")]
     private static partial Regex TopicPattern();

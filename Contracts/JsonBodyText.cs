@@ -1,8 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Pushboard.ServiceDefaults;
+namespace Pushboard.Contracts;
 
 // Text in a JSON body that no database column can hold: U+0000, which Postgres's text and jsonb refuse, and an unpaired
 // surrogate (\ud800) or bytes that are not UTF-8, which have no UTF-8 form. The serializer refuses the last two only in
@@ -10,9 +11,9 @@ namespace Pushboard.ServiceDefaults;
 // and it takes U+0000 everywhere: without this check they reached the database as a 500.
 public static class JsonBodyText
 {
-    // The field (name.name[index]) of the first such string or name, and the error; null when there is none or the body
-    // is not JSON (the serializer names that).
-    public static (string Field, string Message)? Unstorable(ReadOnlySpan<byte> body)
+    // The field (prefix.name.name[index]) of the first such string or name, and the error; null when there is none or
+    // the body is not JSON (the serializer names that).
+    public static (string Field, string Message)? Unstorable(ReadOnlySpan<byte> body, string prefix = "")
     {
         var reader = new Utf8JsonReader(body);
         var frames = new List<Frame>();
@@ -33,13 +34,13 @@ public static class JsonBodyText
                         frames[^1].Name = null;
                         if (Problem(ref reader) is { } nameProblem)
                         {
-                            return (Field(frames), $"A name in {Field(frames)} {nameProblem}");
+                            return (Field(prefix, frames), $"A name in {Field(prefix, frames)} {nameProblem}");
                         }
 
                         frames[^1].Name = reader.GetString();
                         break;
                     case JsonTokenType.String when Problem(ref reader) is { } problem:
-                        return (Field(frames), $"{Field(frames)} {problem}");
+                        return (Field(prefix, frames), $"{Field(prefix, frames)} {problem}");
                     default:
                         Next(frames);
                         break;
@@ -80,9 +81,13 @@ public static class JsonBodyText
         }
     }
 
-    private static string Field(List<Frame> frames)
+    // A value kept as JSON (a segment, a merge patch), its fields named below prefix.
+    public static (string Field, string Message)? Unstorable(JsonElement json, string prefix = "") =>
+        Unstorable(JsonMarshal.GetRawUtf8Value(json), prefix);
+
+    private static string Field(string prefix, List<Frame> frames)
     {
-        var field = new StringBuilder();
+        var field = new StringBuilder(prefix);
         foreach (var frame in frames)
         {
             if (frame.IsArray)
