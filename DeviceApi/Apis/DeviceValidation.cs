@@ -283,7 +283,7 @@ public static class DeviceValidation
     {
         if (!ApiPatterns.DeviceId().IsMatch(deviceId))
         {
-            errors["deviceId"] = ["deviceId must be 1-128 characters, each an ASCII letter, a digit, '.', '_', ':' or '-', and not . or .. alone."];
+            errors["deviceId"] = [NotificationRules.DeviceIdShape];
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class DeviceExpiry(DevicesDbContext db, TimeProvider timeProvider,
         return expired;
     }
 
-    // Deletes the daily rollup rows older than Retention:DeviceStats: one day's shards a day.
+    // Deletes the daily rollup rows older than Retention:DeviceStats: one day's shards per day since the last run.
     public Task<int> DeleteOldDaysAsync(CancellationToken cancellationToken)
     {
         var cutoff = DateOnly.FromDateTime((timeProvider.GetUtcNow() - retention.Value.DeviceStats).UtcDateTime);

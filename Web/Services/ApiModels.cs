@@ -25,9 +25,10 @@ public sealed record Notification(
     // failed one is a 409, a canceled one stays so).
     public bool InProgress => Status is "scheduled" or "queued" or "sending";
 
-    // Whether asking again may find it changed: queued or sending, or scheduled and its sendAt come. A notification
-    // scheduled for next month does not change before then.
-    public bool Changing(DateTime now) => Status is "queued" or "sending" || (Status is "scheduled" && SendAt <= now);
+    // Whether asking again may find it changed: queued or sending, or scheduled and its sendAt come (a localTime one
+    // without sendAt stays scheduled while its zones' moments come, a day long). A notification scheduled for next
+    // month does not change before then.
+    public bool Changing(DateTime now) => Status is "queued" or "sending" || (Status is "scheduled" && (SendAt is null || SendAt <= now));
 }
 
 // ScheduledFor: the moment a delivery waits for (a localTime notification's), null otherwise.

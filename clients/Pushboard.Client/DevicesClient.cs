@@ -36,11 +36,16 @@ public sealed class DevicesClient(HttpClient http)
         return (await PushboardCalls.SendAsync<Device>(http, request, "pushboard refresh token", cancellationToken)).Value;
     }
 
-    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none. A device whose id the path
-    /// cannot carry (<c>stats</c> in any case, as <c>GET /api/devices/stats</c> answers the device stats; <c>.</c> and
-    /// <c>..</c>) is read with <c>POST /api/devices/query</c>.</summary>
+    /// <summary><c>GET /api/devices/{deviceId}</c>: the device, or null when there is none (also for an id no device can
+    /// have, such as <c>..</c>, which a path cannot carry). The device <c>stats</c>, in any case, is read with
+    /// <c>POST /api/devices/query</c>, as <c>GET /api/devices/stats</c> answers the device stats.</summary>
     public async Task<Device?> GetAsync(string deviceId, CancellationToken cancellationToken = default)
     {
+        if (!ApiPatterns.DeviceId().IsMatch(deviceId))
+        {
+            return null;
+        }
+
         if (ApiPatterns.IsReadByPath(deviceId))
         {
             return await PushboardCalls.GetOrDefaultAsync<Device>(http, DeviceUri(deviceId), "pushboard get device", cancellationToken);

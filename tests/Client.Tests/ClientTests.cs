@@ -76,6 +76,11 @@ public sealed class ClientTests(ClientFixture fixture) : IDisposable
         Assert.Null(await devices.GetAsync(deviceId));
     }
 
+    // A path cannot carry ".": GET /api/devices/. is the list, which was read as a device with no fields.
+    [Fact]
+    public async Task An_id_no_device_can_have_is_no_device() =>
+        Assert.Null(await Client.Devices.GetAsync("."));
+
     [Fact]
     public async Task Listing_walks_every_page_of_next_cursors()
     {

@@ -122,6 +122,29 @@ public sealed class AcceptingTests(PushboardAppFixture fixture) : IDisposable
         Assert.Equal(text, received["notification"]!["body"].Text());
     }
 
+    // {"data":{"blob":"…"}} is 20 bytes around the blob: 1,000 emoji (4,000 bytes) and 76 x make 4,096, FCM's limit, in
+    // NotificationApi's count and in the emulator's.
+    [Fact]
+    public async Task A_message_of_exactly_the_limit_is_accepted_and_delivered_and_one_byte_more_refused()
+    {
+        var device = PushboardClient.Unique("limit");
+        var token = PushboardClient.Unique("token");
+        await _pushboard.RegisterAsync(device, token);
+        var blob = string.Concat(Enumerable.Repeat("🎉", 1000)) + new string('x', 76);
+
+        using var response = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { device } }, data = new { blob } });
+        using var refused = await _pushboard.Notifications.PostAsJsonAsync("/api/notifications",
+            new { target = new { deviceIds = new[] { device } }, data = new { blob = blob + "x" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("4097 bytes", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"].Text());
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"].Text();
+        Assert.Equal("completed", (await _pushboard.WaitUntilFinishedAsync(id))["status"].Text());
+        Assert.Equal(blob, Assert.Single(await _pushboard.ReceivedAsync(token))["data"]!["blob"].Text());
+    }
+
     [Theory]
     [InlineData("""{"notification":{"title":"x"}}""", "target")]
     [InlineData("""{"target":{},"notification":{"title":"x"}}""", "target")]

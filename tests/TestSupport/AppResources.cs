@@ -16,7 +16,9 @@ public static class AppResources
     {
         await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+        // The start command can return while the resource still shows the state its stop left (on CI once: "failed to
+        // start" for a redis-server that was accepting connections a millisecond later): wait through it.
+        await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, timeout.Token);
     }
 
     // SIGKILL of one instance of the resource and of its child processes: no graceful shutdown (a NotificationApi's

@@ -54,14 +54,14 @@ public sealed class RefreshTests : ConsoleContext
         var sending = FakeNotificationApi.Notification("sending", Now) with { Counts = new NotificationCounts(10, 2, 0, 0, 8, 0) };
         _api.Listed.Add(sending);
         var page = Render<Notifications>();
-        Assert.Equal("As of 15:00:00 UTC; a page with a notification in progress refreshes every 3 seconds.", page.Find(".as-of").TextContent);
+        Assert.Equal("As of 15:00:00 UTC; refreshes every 3 seconds while a notification on it may change.", page.Find(".as-of").TextContent);
 
         _api.Listed[0] = sending with { Status = "completed", Counts = new NotificationCounts(10, 9, 1, 0, 0, 0) };
         _time.Advance(TimeSpan.FromSeconds(3));
 
         page.WaitForAssertion(() => Assert.Equal("completed", page.Find("table.notifications tbody tr .badge").TextContent.Trim()));
         Assert.Equal(["10", "9", "1"], page.FindAll("table.notifications tbody tr td").Skip(3).Take(3).Select(cell => cell.TextContent.Trim()));
-        Assert.Equal("As of 15:00:03 UTC; a page with a notification in progress refreshes every 3 seconds.", page.Find(".as-of").TextContent);
+        Assert.Equal("As of 15:00:03 UTC; refreshes every 3 seconds while a notification on it may change.", page.Find(".as-of").TextContent);
     }
 
     // Before, a notification scheduled for next month kept every open list asking NotificationApi every 3 s until then.
@@ -78,6 +78,19 @@ public sealed class RefreshTests : ConsoleContext
         Assert.Equal(first, _api.HistoryCalls.Count);
 
         _time.Advance(TimeSpan.FromSeconds(33));
+        page.WaitForAssertion(() => Assert.True(_api.HistoryCalls.Count > first));
+    }
+
+    // A localTime notification without sendAt stays scheduled while its zones' moments come.
+    [Fact]
+    public void A_list_with_a_local_time_notification_without_send_at_is_asked_again()
+    {
+        _api.Listed.Add(FakeNotificationApi.Notification("scheduled", Now, localTime: "09:00"));
+        var page = Render<Notifications>();
+        var first = _api.HistoryCalls.Count;
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+
         page.WaitForAssertion(() => Assert.True(_api.HistoryCalls.Count > first));
     }
 
