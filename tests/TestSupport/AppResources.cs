@@ -14,7 +14,12 @@ public static class AppResources
 
     public static async Task StartAsync(this PushboardAppFixture fixture, string resource)
     {
-        await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
+        var started = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand);
+        if (!started.Success)
+        {
+            throw new InvalidOperationException($"{resource} did not start: {started.Message}");
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         // The start command can return while the resource still shows the state its stop left (on CI once: "failed to
         // start" for a redis-server that was accepting connections a millisecond later): wait through it.
