@@ -69,24 +69,6 @@ public sealed class HistoryTests : ConsoleContext
     }
 
     [Fact]
-    public void A_second_click_on_Cancel_while_the_first_is_in_flight_cancels_once()
-    {
-        var scheduled = FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddDays(1));
-        _api.Listed.Add(scheduled);
-        var answer = new TaskCompletionSource();
-        _api.Answering = answer.Task;
-        var page = Render<Notifications>();
-
-        var cancel = page.Find("table.notifications .actions fluent-button");
-        cancel.Click();
-        cancel.Click();
-        answer.SetResult();
-
-        page.WaitForAssertion(() => Assert.Equal("canceled", page.Find("table.notifications tbody tr .badge").TextContent.Trim()));
-        Assert.Equal([scheduled.Id], _api.Canceled);
-    }
-
-    [Fact]
     public void A_canceled_notification_leaves_the_top_for_its_newest_first_place()
     {
         var newer = FakeNotificationApi.Notification("completed", Now.AddMinutes(-1));
