@@ -38,6 +38,7 @@ public static class ApplicationServicesExtensions
             .Validate(sending => ApiPatterns.IsTimeZone(sending.DefaultTimeZone),
                 "Sending:DefaultTimeZone must be an IANA time-zone name of the server's tz database, e.g. UTC or Europe/Berlin.")
             .Validate(sending => sending.RetryMaxDelay >= sending.RetryBaseDelay, "Sending:RetryMaxDelay must be at least Sending:RetryBaseDelay.")
+            .Validate(sending => sending.RetryAfterMax >= sending.RetryMaxDelay, "Sending:RetryAfterMax must be at least Sending:RetryMaxDelay.")
             .Positive("Sending:Workers", sending => sending.Workers)
             .Positive("Sending:Concurrency", sending => sending.Concurrency)
             .Positive("Sending:MaxAttempts", sending => sending.MaxAttempts)
@@ -54,6 +55,7 @@ public static class ApplicationServicesExtensions
             .Positive("Sending:SweepInterval", sending => sending.SweepInterval)
             .Positive("Sending:RetryBaseDelay", sending => sending.RetryBaseDelay)
             .Positive("Sending:RetryMaxDelay", sending => sending.RetryMaxDelay)
+            .Positive("Sending:RetryAfterMax", sending => sending.RetryAfterMax)
             .Positive("Sending:SchedulerInterval", sending => sending.SchedulerInterval)
             .ValidateOnStart();
         services.AddOptions<FcmOptions>().BindConfiguration(FcmOptions.Section)

@@ -64,10 +64,11 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
         SELECT id AS "Value" FROM written WHERE status = 'pending' AND scheduled_for IS NULL
         """;
 
-    // A page is written only while its notification's resolution has not finished: a second resolver (a resolve item
-    // queued again while the first was slow, or redelivered after it finished) adds nothing once the first finished. The
-    // notification's row is share-locked for the statement, so FinishResolvingAsync's lock waits for a page being written
-    // (its pending deliveries count before completion is decided), and a page written after it sees the resolution over.
+    // A page is written only while its notification's resolution has not finished and it is not canceled: a second
+    // resolver (a resolve item queued again while the first was slow, or redelivered after it finished) adds nothing once
+    // the first finished. The notification's row is share-locked for the statement, so FinishResolvingAsync's and
+    // CancelNotificationAsync's locks wait for a page being written (its pending deliveries count before completion is
+    // decided, and the cancel cancels them), and a page written after either sees the resolution over.
     private const string InsertPage = """
         INSERT INTO deliveries (notification_id, device_id, topic, token, status, error, attempts, updated_at, scheduled_for)
             SELECT @notification, d.device_id, d.topic, d.token, d.status, d.error, 0, @now, d.scheduled_for
@@ -77,7 +78,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     private const string Resolving = """
         resolving AS (
-            SELECT FROM notifications WHERE id = @notification AND resolved_at IS NULL FOR KEY SHARE)
+            SELECT FROM notifications WHERE id = @notification AND resolved_at IS NULL AND status <> 'canceled' FOR KEY SHARE)
         """;
 
     private const string AddSql = $"""
@@ -107,6 +108,16 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             SELECT id FROM notifications WHERE id = @notification AND resolved_at IS NULL FOR UPDATE)
         UPDATE notifications n SET resolved_at = @now, updated_at = @now
         FROM resolving WHERE n.id = resolving.id
+        """;
+
+    // Cancels under the same exclusive lock as FinishResolvingSql, for the same reason: a page statement of a resolver
+    // that saw the notification before the cancel must either commit first (its deliveries are then canceled after this)
+    // or see it canceled and write nothing; a local-time page would otherwise stay pending until its moment.
+    private const string CancelNotificationSql = """
+        WITH cancelable AS (
+            SELECT id FROM notifications WHERE id = @notification AND status IN ('scheduled', 'queued', 'sending') FOR UPDATE)
+        UPDATE notifications n SET status = 'canceled', completed_at = @now, updated_at = @now
+        FROM cancelable WHERE n.id = cancelable.id
         """;
 
     private const string RecordSql = $"""
@@ -388,6 +399,10 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
 
     // Resolution is done: a notification without any delivery failed (failureReason says why); otherwise it completes
     // once nothing is pending.
+    public Task CancelNotificationAsync(Guid notificationId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(CancelNotificationSql,
+            [new NpgsqlParameter("notification", notificationId), new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime)], cancellationToken);
+
     public async Task FinishResolvingAsync(Guid notificationId, string failureReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

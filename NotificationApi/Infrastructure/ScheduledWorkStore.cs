@@ -45,12 +45,18 @@ public sealed class ScheduledWorkStore(NotificationsDbContext db, TimeProvider t
     }
 
     // At its sendAt a notification is queued for resolution; a localTime one stays scheduled through its moments.
-    // False when it is no longer scheduled (canceled).
-    public async Task<bool> ReleaseForResolutionAsync(Guid notificationId, CancellationToken cancellationToken) =>
+    // True while its resolution is still to be queued: also when a scheduler released it and then stopped, or failed
+    // to reach Redis, before queueing it (the row stayed: a resolve item queued twice writes its pages once). False when
+    // it was canceled, or its resolution finished.
+    public async Task<bool> ReleaseForResolutionAsync(Guid notificationId, CancellationToken cancellationToken)
+    {
         await db.Notifications.Where(n => n.Id == notificationId && n.Status == NotificationStatus.Scheduled)
             .ExecuteUpdateAsync(n => n
                 .SetProperty(x => x.Status, x => x.LocalTime == null ? NotificationStatus.Queued : x.Status)
-                .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken) > 0;
+                .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
+        return await db.Notifications.AnyAsync(n => n.Id == notificationId && n.ResolvedAt == null
+            && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued), cancellationToken);
+    }
 
     public async Task<ScheduledBacklog> BacklogAsync(CancellationToken cancellationToken) => new(
         await db.Notifications.CountAsync(n => n.Status == NotificationStatus.Scheduled, cancellationToken),

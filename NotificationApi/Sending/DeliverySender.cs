@@ -6,7 +6,7 @@ using Pushboard.NotificationApi.Model;
 namespace Pushboard.NotificationApi.Sending;
 
 // Sends one delivery by FCM's rules: retries QUOTA_EXCEEDED/UNAVAILABLE/INTERNAL (and UNAUTHENTICATED, with a new
-// access token) with exponential backoff and jitter, never before the Retry-After FCM gave; a QUOTA_EXCEEDED pauses
+// access token) with exponential backoff and jitter, never before the Retry-After FCM gave (up to RetryAfterMax); a QUOTA_EXCEEDED pauses
 // every send of this process. A send that had to wait (a retry, or one held by the pause) first asks whether its
 // notification was canceled meanwhile, and if so (or if that cannot be read) hands nothing to FCM: the delivery stays
 // pending with its last outcome and attempts, for the caller to cancel or a later pass to send; so does one stopped.
@@ -40,7 +40,9 @@ public sealed class DeliverySender(FcmClient fcm, FcmThrottle throttle, TimeProv
 
                 metrics.Retry(outcome.ErrorCode);
                 var backoff = Backoff(attempts, options.Value);
-                var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff ? retryAfter : backoff;
+                var wait = outcome.RetryAfter is { } retryAfter && retryAfter > backoff
+                    ? (retryAfter < options.Value.RetryAfterMax ? retryAfter : options.Value.RetryAfterMax)
+                    : backoff;
                 if (outcome.ErrorCode == "QUOTA_EXCEEDED")
                 {
                     throttle.PauseUntil(time.GetUtcNow() + wait);

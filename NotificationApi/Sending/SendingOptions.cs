@@ -49,6 +49,10 @@ public sealed class SendingOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    // The longest Retry-After waited out (a QUOTA_EXCEEDED pauses every send of the process for it): FCM asks for
+    // seconds to minutes, while a proxy's answer or a date far ahead could stop the process's sending for days.
+    public TimeSpan RetryAfterMax { get; set; } = TimeSpan.FromMinutes(5);
+
     // The IANA time zone of a device without one, for localTime notifications.
     public string DefaultTimeZone { get; set; } = "UTC";
 

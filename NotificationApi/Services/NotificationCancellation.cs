@@ -9,18 +9,11 @@ namespace Pushboard.NotificationApi.Services;
 // sees the cancel cancels the rest of its page itself), and only then its scheduled work goes: cut short, by a stop
 // or a crash, the rest is canceled by the send items its scheduled moments still queue. From the status write on nothing
 // waits on the caller, whose leaving would otherwise cut it short too.
-public sealed class NotificationCancellation(NotificationsDbContext db, DeliveryStore deliveries, NotificationQueries queries, TimeProvider time)
+public sealed class NotificationCancellation(NotificationsDbContext db, DeliveryStore deliveries, NotificationQueries queries)
 {
     public async Task<CancelResult> CancelAsync(Guid notificationId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        await db.Notifications
-            .Where(n => n.Id == notificationId
-                && (n.Status == NotificationStatus.Scheduled || n.Status == NotificationStatus.Queued || n.Status == NotificationStatus.Sending))
-            .ExecuteUpdateAsync(n => n
-                .SetProperty(x => x.Status, NotificationStatus.Canceled)
-                .SetProperty(x => x.CompletedAt, now)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        await deliveries.CancelNotificationAsync(notificationId, cancellationToken);
         var notification = await queries.FindAsync(notificationId, CancellationToken.None);
         if (notification is null)
         {

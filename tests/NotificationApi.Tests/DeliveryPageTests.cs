@@ -3,13 +3,15 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Pushboard.NotificationApi.Infrastructure;
 using Pushboard.NotificationApi.Model;
+using Pushboard.NotificationApi.Services;
 using Pushboard.Tests;
 
 namespace Pushboard.NotificationApi.Tests;
 
 // The resolver's page statement against the AppHost's Postgres: a page written again adds only what was not written
 // before and counts nothing twice, whether its resolver knows (the resolution is redone after a crash) or not (another
-// resolver of the notification wrote it, or is writing it at that moment); once a resolution finished, a page adds nothing.
+// resolver of the notification wrote it, or is writing it at that moment); once a resolution finished or its
+// notification was canceled, a page adds nothing.
 [Collection(NotificationApiCollection.Name)]
 public sealed class DeliveryPageTests(PushboardAppFixture fixture)
 {
@@ -120,6 +122,45 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
         Assert.Empty(await store.AddAsync(notificationId, SecondTry, new ResolutionPages(writtenBefore: true), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_page_written_after_a_cancel_adds_nothing()
+    {
+        // A local-time resolution that read its page from DeviceApi before the cancel: its deliveries would wait for their
+        // moment on a canceled notification, with no scheduled work left to cancel them.
+        var notificationId = await StoreScheduledNotificationAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        Assert.IsType<CancelResult.Canceled>(await CancellationOn(db).CancelAsync(notificationId, CancellationToken.None));
+
+        NewDelivery[] localTimePage = [new("page-a", null, "token-a", DeliveryStatus.Pending, null, DateTime.UtcNow.AddHours(1))];
+        await store.AddAsync(notificationId, localTimePage, new ResolutionPages(writtenBefore: false), CancellationToken.None);
+
+        Assert.Empty(await WrittenAsync(db, notificationId));
+        Assert.False(await db.ScheduledWork.AnyAsync(w => w.NotificationId == notificationId));
+    }
+
+    [Fact]
+    public async Task A_cancel_waits_for_a_page_another_resolver_is_writing_and_cancels_it()
+    {
+        var notificationId = await StoreScheduledNotificationAsync();
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        await using var otherResolver = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var writing = await WriteUncommittedAsync(otherResolver, notificationId);
+
+        var canceling = CancellationOn(db).CancelAsync(notificationId, CancellationToken.None);
+        await Task.WhenAny(canceling, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(canceling.IsCompleted);
+        await writing.CommitAsync();
+        Assert.IsType<CancelResult.Canceled>(await canceling);
+
+        var written = await WrittenAsync(db, notificationId);
+        Assert.Equal([DeliveryStatus.Canceled, DeliveryStatus.Failed], written.Select(d => d.Status));
+        Assert.Equal((2, 0, 1), await CountsAsync(notificationId));
+    }
+
+    private static NotificationCancellation CancellationOn(NotificationsDbContext db) =>
+        new(db, new DeliveryStore(db, TimeProvider.System), new NotificationQueries(db));
+
     // Another resolver's first page, written in a transaction left open.
     private static async Task<NpgsqlTransaction> WriteUncommittedAsync(NpgsqlConnection otherResolver, Guid notificationId)
     {
@@ -133,16 +174,22 @@ public sealed class DeliveryPageTests(PushboardAppFixture fixture)
 
     // A notification stored as completed, so that no replica resolves or sends it: only the test writes its rows. Its
     // resolution has not finished, so that pages can be written.
-    private async Task<Guid> StoreEndedNotificationAsync()
+    private Task<Guid> StoreEndedNotificationAsync() => StoreNotificationAsync("completed");
+
+    // A notification scheduled with no scheduled work: no replica resolves it, and it can be canceled.
+    private Task<Guid> StoreScheduledNotificationAsync() => StoreNotificationAsync("scheduled");
+
+    private async Task<Guid> StoreNotificationAsync(string status)
     {
         var notificationId = Guid.CreateVersion7();
         await using var connection = await fixture.OpenDatabaseAsync("notificationsdb");
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
-            VALUES (@notification, 'completed', now(), now(), NULL, now(), 0, '{"all": true}', '{}')
+            VALUES (@notification, @status, now(), now(), NULL, CASE WHEN @status = 'completed' THEN now() END, 0, '{"all": true}', '{}')
             """, connection);
         insert.Parameters.AddWithValue("notification", notificationId);
+        insert.Parameters.AddWithValue("status", status);
         await insert.ExecuteNonQueryAsync();
         return notificationId;
     }

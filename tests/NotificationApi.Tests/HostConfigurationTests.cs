@@ -17,6 +17,8 @@ public sealed class HostConfigurationTests(PushboardAppFixture fixture)
     [InlineData("Sending:Concurrency", "0")]
     [InlineData("Sending:ClaimIdle", "00:00:00")]
     [InlineData("Sending:RetryMaxDelay", "00:00:00.1")]
+    [InlineData("Sending:RetryAfterMax", "00:00:10")]
+    [InlineData("Sending:RetryAfterMax", "60.00:00:00")]
     [InlineData("Notifications:IdempotencyWindow", "-01:00:00")]
     [InlineData("Retention:Interval", "60.00:00:00")]
     public async Task A_setting_out_of_its_range_stops_the_start_naming_it(string key, string value)
