@@ -240,7 +240,7 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
             UPDATE deliveries d SET lease_id = @lease, lease_expires_at = now() + @duration
             FROM page
             WHERE d.id = page.id AND d.status = 'pending' AND (d.lease_expires_at IS NULL OR d.lease_expires_at < now())
-            RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token", d.scheduled_for AS "ScheduledFor"
+            RETURNING d.id AS "Id", d.device_id AS "DeviceId", d.topic AS "Topic", d.token AS "Token", d.scheduled_for AS "ScheduledFor", d.attempts AS "Attempts"
             """,
             new NpgsqlParameter("notification", notificationId),
             new NpgsqlParameter("due_by", dueBy),

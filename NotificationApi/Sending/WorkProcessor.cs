@@ -239,7 +239,7 @@ public sealed partial class WorkProcessor(
     }
 
     // Returns false when the pass ends before the whole page was handed to FCM: the notification was canceled, or another
-    // sender took the page over while its local-time devices were read again.
+    // sender took the page over while its devices were read again.
     private async Task<bool> SendPageAsync(Notification notification, Guid leaseId, List<PendingDelivery> leased, CancellationToken cancellationToken)
     {
         List<PendingDelivery> page;
@@ -248,7 +248,7 @@ public sealed partial class WorkProcessor(
             page = await ReadDevicesAgainAsync(notification.Id, leaseId, leased, cancellationToken);
             // Reading the devices again takes as long as DeviceApi does, with no lease keeper running yet: the lease must
             // still hold the whole page before its first chunk; a page another sender took over (or sent) meanwhile is left.
-            if (page.Count > 0 && leased.Any(d => d.ScheduledFor is not null)
+            if (page.Count > 0 && leased.Any(d => d.ReadsDeviceAgain)
                 && !await deliveries.RenewWholeLeaseAsync(leaseId, [.. page.Select(d => d.Id)], options.Value.LeaseDuration, cancellationToken))
             {
                 await deliveries.ReleaseLeaseAsync(leaseId, [.. leased.Select(d => d.Id)], CancellationToken.None);
@@ -338,11 +338,12 @@ public sealed partial class WorkProcessor(
         return await scope.ServiceProvider.GetRequiredService<DeliveryStore>().IsCanceledAsync(notificationId, cancellationToken);
     }
 
-    // At its moment a local-time delivery uses its device as it is then (API.md): a device deleted or made inactive
-    // meanwhile ends it failed, and a token that moved is sent to where it is now. Returns the deliveries to send.
+    // At its moment a local-time delivery uses its device as it is then (API.md), and so does one tried in an earlier
+    // pass: a device deleted or made inactive meanwhile ends it failed, and a token that moved is sent to where it is
+    // now. Returns the deliveries to send.
     private async Task<List<PendingDelivery>> ReadDevicesAgainAsync(Guid notificationId, Guid leaseId, List<PendingDelivery> page, CancellationToken cancellationToken)
     {
-        List<string> deviceIds = [.. page.Where(d => d is { ScheduledFor: not null, DeviceId: not null }).Select(d => d.DeviceId!)];
+        List<string> deviceIds = [.. page.Where(d => d.ReadsDeviceAgain).Select(d => d.DeviceId!)];
         if (deviceIds.Count == 0)
         {
             return page;
@@ -361,7 +362,7 @@ public sealed partial class WorkProcessor(
         var ready = new List<PendingDelivery>();
         foreach (var delivery in page)
         {
-            if (delivery is not { ScheduledFor: not null, DeviceId: { } deviceId })
+            if (!delivery.ReadsDeviceAgain || delivery.DeviceId is not { } deviceId)
             {
                 ready.Add(delivery);
             }

@@ -142,11 +142,12 @@ public sealed class SendingTests(PushboardAppFixture fixture) : IDisposable
             await db.Database.ExecuteSqlRawAsync(
                 """
                 INSERT INTO notifications (id, status, created_at, updated_at, resolved_at, completed_at, queued_through_delivery_id, target, message)
-                VALUES ({0}, 'canceled', now(), now(), NULL, now(), 0, '{{"all": true}}', '{{"data": {{"a": "b"}}}}')
+                VALUES ({0}, 'queued', now(), now(), NULL, NULL, 0, '{{"all": true}}', '{{"data": {{"a": "b"}}}}')
                 """, id);
             await new DeliveryStore(db, TimeProvider.System).AddAsync(
                 id, [new NewDelivery(PushboardClient.Unique("phone"), null, token, DeliveryStatus.Pending, null)],
                 new ResolutionPages(writtenBefore: false), CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync("UPDATE notifications SET status = 'canceled', completed_at = now() WHERE id = {0}", id);
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
