@@ -110,10 +110,29 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
         }
     }
 
-    private static string? Property(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    // What FCM names is recorded with the delivery, and JSON can escape what a string or Postgres's text cannot hold:
+    // an unpaired surrogate cannot be read as a string (kept as written, escapes and all), and U+0000 would fail the
+    // record of the whole chunk (dropped). Either would otherwise fail the chunk's sends, those FCM took among them, and
+    // the chunk would be sent again after each lease.
+    private static string? Property(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            text = value.GetRawText()[1..^1];
+        }
+
+        return text.Contains('\0') ? text.Replace("\0", "") : text;
+    }
 
     // Firebase's ErrorCode reference: what each answer means for the token and for retrying.
     private FcmOutcome Classify(HttpResponseMessage response, JsonElement body)

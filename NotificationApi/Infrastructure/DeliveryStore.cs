@@ -255,25 +255,21 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
     }
 
     // Extends a lease over those of deliveryIds that it still holds and that are still pending. False when another
-    // sender holds one of them: this lease ran out and was taken over, so its holder must stop sending.
-    // (Read as a list: a LINQ operator such as SingleAsync would wrap the statement in a subquery, where Postgres refuses a
-    // WITH that modifies data.)
+    // sender holds one of them: this lease ran out and was taken over, so its holder must stop sending. Two statements:
+    // a renewal that waited for another sender taking rows over skips them, and only a statement begun after that
+    // sender committed sees who holds them now.
     public async Task<bool> RenewLeaseAsync(Guid leaseId, long[] deliveryIds, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
+        await RenewWholeLeaseAsync(leaseId, deliveryIds, leaseDuration, cancellationToken);
         var takenOver = await db.Database.SqlQueryRaw<int>(
             """
-            WITH renewed AS (
-                UPDATE deliveries SET lease_expires_at = now() + @duration
-                WHERE id = ANY(@ids) AND lease_id = @lease AND status = 'pending'
-                RETURNING id)
             SELECT count(*)::int AS "Value" FROM deliveries
             WHERE id = ANY(@ids) AND status = 'pending' AND lease_id IS DISTINCT FROM @lease AND lease_expires_at > now()
             """,
             new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = deliveryIds },
-            new NpgsqlParameter("lease", leaseId),
-            new NpgsqlParameter("duration", leaseDuration))
-            .ToListAsync(cancellationToken);
-        return takenOver.Single() == 0;
+            new NpgsqlParameter("lease", leaseId))
+            .SingleAsync(cancellationToken);
+        return takenOver == 0;
     }
 
     // Extends a lease over all of deliveryIds; false when any of them is no longer pending under it (taken over, or

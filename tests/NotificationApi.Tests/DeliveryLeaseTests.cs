@@ -77,6 +77,42 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         Assert.Equal([otherLease, null, null], await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).Select(d => d.LeaseId).ToListAsync());
     }
 
+    // A renewal that waits for another sender taking the run-out lease over (both statements touch the same rows) skips
+    // them: before, it still read them as its own in the snapshot it began with, and its holder went on sending them.
+    [Fact]
+    public async Task A_renewal_that_waited_for_another_sender_taking_the_page_over_is_not_held()
+    {
+        var notificationId = Guid.CreateVersion7();
+        await using var other = await fixture.OpenDatabaseAsync("notificationsdb");
+        var ids = await InsertPendingAsync(other, notificationId);
+        await using var db = await NotificationsDb.OpenAsync(fixture);
+        var store = new DeliveryStore(db, TimeProvider.System);
+        var (myLease, otherLease) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var duration = TimeSpan.FromSeconds(30);
+        await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 10, myLease, duration, CancellationToken.None);
+        await using (var runOut = new NpgsqlCommand("UPDATE deliveries SET lease_expires_at = now() - interval '1 second' WHERE id = ANY(@ids)", other))
+        {
+            runOut.Parameters.AddWithValue("ids", ids.ToArray());
+            await runOut.ExecuteNonQueryAsync();
+        }
+
+        await using var leasing = await other.BeginTransactionAsync();
+        await using (var takeOver = new NpgsqlCommand(
+            "UPDATE deliveries SET lease_id = @lease, lease_expires_at = now() + interval '30 seconds' WHERE id = ANY(@ids)", other, leasing))
+        {
+            takeOver.Parameters.AddWithValue("lease", otherLease);
+            takeOver.Parameters.AddWithValue("ids", ids.ToArray());
+            await takeOver.ExecuteNonQueryAsync();
+        }
+
+        var renewing = store.RenewLeaseAsync(myLease, [.. ids], duration, CancellationToken.None);
+        await Task.WhenAny(renewing, Task.Delay(TimeSpan.FromSeconds(1)));
+        Assert.False(renewing.IsCompleted);
+        await leasing.CommitAsync();
+
+        Assert.False(await renewing);
+    }
+
     // A send held back before its first try of a pass (the QUOTA_EXCEEDED pause, then a cancel read that failed) has no
     // error of its own: before, recording it wiped the error its earlier pass had recorded.
     [Fact]

@@ -51,12 +51,15 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         Assert.InRange(started.Elapsed, TimeSpan.Zero, timeout * 3);
     }
 
-    // FCM took the message once it answers 2xx: an answer that cannot be read does not make it a send to try again.
+    // FCM took the message once it answers 2xx: an answer that cannot be read does not make it a send to try again, nor
+    // one whose name cannot be read as a string (an unpaired surrogate) or recorded (U+0000).
     [Theory]
     [InlineData("{\"name\":\"projects/p/messages/1\"}", "projects/p/messages/1")]
     [InlineData("{\"name\":", null)]
     [InlineData("{}", null)]
     [InlineData("<html>OK</html>", null)]
+    [InlineData("{\"name\":\"projects/p/messages/\\u0000x\"}", "projects/p/messages/x")]
+    [InlineData("{\"name\":\"projects/p/messages/\\ud800x\"}", "projects/p/messages/\\ud800x")]
     public async Task A_2xx_answer_is_a_send_whether_or_not_its_body_can_be_read(string body, string? messageId)
     {
         var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(HttpStatusCode.OK, body));
@@ -66,12 +69,15 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         Assert.Equal((FcmOutcomeKind.Sent, messageId), (outcome.Kind, outcome.MessageId));
     }
 
-    // What FCM says decides, then its status code; a code is cut to the length the delivery records.
+    // What FCM says decides, then its status code; a code is cut to the length the delivery records, and keeps only what
+    // the database can record.
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "[]", FcmOutcomeKind.Failed, "400")]
     [InlineData(HttpStatusCode.BadGateway, "<html>Bad gateway</html>", FcmOutcomeKind.Retryable, "502")]
     [InlineData(HttpStatusCode.BadRequest, "{\"error\":{\"status\":\"INVALID_ARGUMENT\",\"details\":[{\"errorCode\":\"AN_ERROR_CODE_FAR_LONGER_THAN_ANY_THAT_FIREBASE_DOCUMENTS_TODAY_OR_WILL\"}]}}",
         FcmOutcomeKind.Failed, "AN_ERROR_CODE_FAR_LONGER_THAN_ANY_THAT_FIREBASE_DOCUMENTS_TODAY_")]
+    [InlineData(HttpStatusCode.BadRequest, "{\"error\":{\"status\":\"INVALID_ARGUMENT\",\"details\":[{\"errorCode\":\"NUL\\u0000IN_IT\"}]}}",
+        FcmOutcomeKind.Failed, "NULIN_IT")]
     public async Task An_error_answer_is_classified_by_what_can_be_read_of_it(HttpStatusCode status, string body, FcmOutcomeKind kind, string errorCode)
     {
         var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(status, body));
