@@ -83,6 +83,16 @@ public sealed class ContainersManifestTests(DefaultManifest manifest) : IClassFi
         Assert.All(projects, project => Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", Resources.EnvironmentOf(project.Name).Keys));
     }
 
+    // The sample answers without a key: a laptop's example, never part of a deployment.
+    [Fact]
+    public async Task The_sample_back_end_is_not_published_even_when_switched_on()
+    {
+        var resources = await PublishedManifest.PublishAsync(("Samples:OrderNotifier", "true"));
+
+        Assert.False(resources.TryGetProperty("ordernotifier", out _));
+        Assert.True(resources.TryGetProperty("notificationapi", out _));
+    }
+
     [Theory]
     [InlineData("admin-api-key")]
     [InlineData("app-api-key")]
