@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Pushboard.DeviceApi.Tests;
 
@@ -228,6 +229,28 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
 
         var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
         Assert.Contains($"{key} must", failure.Message);
+    }
+
+    // A published deployment's Postgres container starts without the service databases: Aspire creates the databases
+    // of AddDatabase only when it runs the app, not in what it publishes.
+    [Fact]
+    public async Task A_database_that_does_not_exist_yet_is_created_and_migrated_at_start()
+    {
+        var database = $"devices_{Guid.NewGuid():N}";
+        var connectionString = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOf("devicesdb")) { Database = database }.ConnectionString;
+        try
+        {
+            await using var factory = await HostAsync("Development", Keys(("ConnectionStrings:devicesdb", connectionString)));
+            using var devices = await SendAsync(factory, AdminKey, HttpMethod.Get, "/api/devices?limit=1");
+
+            Assert.Equal(HttpStatusCode.OK, devices.StatusCode);
+        }
+        finally
+        {
+            await using var server = await fixture.DevicesDbAsync();
+            await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     [Theory]
