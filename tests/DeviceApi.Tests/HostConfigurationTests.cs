@@ -217,13 +217,19 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         Assert.DoesNotContain(AppKey, failure.Message);
     }
 
-    // Before, a batch size of 0 looped deleting nothing, and an interval of 0 (or beyond the timers' 49 days) stopped the
-    // host at the timer's first use.
+    // Before, a batch size of 0 looped deleting nothing, an interval of 0 (or beyond the timers' 49 days) stopped the
+    // host at the timer's first use, a rate limit of 0 made every call a 500 while /health stayed green, and a lock
+    // timeout of 0 became Postgres's lock_timeout 0, which waits for a lock without end.
     [Theory]
     [InlineData("Retention:DeleteBatchSize", "0")]
     [InlineData("DeviceExpiry:Interval", "00:00:00")]
     [InlineData("DeviceExpiry:Interval", "31.00:00:00")]
-    public async Task A_sweep_setting_out_of_range_stops_the_start_and_is_named(string key, string value)
+    [InlineData("RateLimiting:PermitsPerSecond", "0")]
+    [InlineData("RateLimiting:DevicePermitsPerSecond", "0")]
+    [InlineData("RateLimiting:DeviceBurst", "0")]
+    [InlineData("RateLimiting:AnonymousPermitsPerSecond", "-1")]
+    [InlineData("TokenRefreshBatches:LockTimeout", "00:00:00")]
+    public async Task A_setting_out_of_range_stops_the_start_and_is_named(string key, string value)
     {
         await using var factory = await HostAsync("Development", Keys((key, value)));
 

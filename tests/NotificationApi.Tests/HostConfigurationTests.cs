@@ -19,6 +19,7 @@ public sealed class HostConfigurationTests(PushboardAppFixture fixture)
     [InlineData("Sending:RetryMaxDelay", "00:00:00.1")]
     [InlineData("Notifications:IdempotencyWindow", "-01:00:00")]
     [InlineData("Retention:Interval", "60.00:00:00")]
+    [InlineData("RateLimiting:PermitsPerSecond", "0")]
     public async Task A_setting_out_of_its_range_stops_the_start_naming_it(string key, string value)
     {
         await using var own = await OwnNotificationsDb.CreateAsync(fixture);
