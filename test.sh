@@ -13,24 +13,36 @@ export PUSHBOARD_SCREENSHOTS="$results/screenshots"
 
 dotnet build Aspire.sln -c Debug -nologo -clp:ErrorsOnly
 
+# A counter of a .trx file's summary, 0 when absent.
+counter() { grep -o '<Counters [^>]*>' "$1" | sed -nE "s/.* $2=\"([0-9]+)\".*/\\1/p" | grep . || echo 0; }
+
 status=0
+passed=0
+failed=0
+crashed=()
 # One test project at a time: each starts the AppHost, and the machine has two cores.
 while IFS= read -r project; do
   name=$(basename "$project" .csproj)
+  trx="$results/$name.trx"
   echo "== $name"
+  run_status=0
   dotnet test "$project" --no-build -c Debug -nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results" || status=1
+    --results-directory "$results" || run_status=1
+  run_failed=0
+  if [[ -e "$trx" ]]; then
+    passed=$((passed + $(counter "$trx" passed)))
+    # Every result neither passed nor skipped: failed, error, timeout, aborted, and the like.
+    run_failed=$(($(counter "$trx" total) - $(counter "$trx" passed) - $(counter "$trx" notExecuted)))
+  fi
+  # A test host that crashed or was aborted reports no result for the tests it did not finish: the run counts as one.
+  if ((run_status != 0 && run_failed == 0)); then
+    run_failed=1
+    crashed+=("$name")
+  fi
+  failed=$((failed + run_failed))
+  ((run_status == 0)) || status=1
 done < <(find tests -name '*Tests.csproj' | sort)
-
-passed=0
-failed=0
-for trx in "$results"/*.trx; do
-  [[ -e "$trx" ]] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx")
-  passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
-  failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
-done
 
 # The short soak (bench/soak.sh) on the build above: one more test, failed when any of its checks failed.
 echo "== soak (3 minutes)"
@@ -46,6 +58,7 @@ fi
 if ((failed > 0)); then
   echo "failed tests:"
   python3 eng/failed-tests.py "$results"/*.trx || true
+  for name in "${crashed[@]}"; do echo "  $name: the test run failed without a failed test (test host crashed or aborted; see its output above)"; done
   if ((soak_failed)); then echo "  bench/soak.sh (short mode)"; fi
 fi
 echo "tests: $passed passed, $failed failed"

@@ -13,7 +13,10 @@ try
     // Postgres (devicesdb, notificationsdb) and Redis (cache): containers, local executables or existing servers.
     var infrastructure = builder.AddPushboardInfrastructure();
 
+    // Each published project: Aspire would set ASPNETCORE_FORWARDEDHEADERS_ENABLED when publishing, with which ASP.NET
+    // believes X-Forwarded-For from any client; the services believe only the proxies of ServiceDefaults' ProxyOptions.
     var deviceApi = builder.AddProject<Projects.DeviceApi>("deviceapi")
+        .DisableForwardedHeaders()
         .WithInfrastructure(infrastructure.DevicesDb)
         .WithInfrastructure(infrastructure.Cache)
         .WithApiKeys(adminApiKey, appApiKey)
@@ -23,6 +26,7 @@ try
 
     // NotificationApi does not wait for DeviceApi: it accepts notifications while DeviceApi is down.
     var notificationApi = builder.AddProject<Projects.NotificationApi>("notificationapi")
+        .DisableForwardedHeaders()
         .WithInfrastructure(infrastructure.NotificationsDb)
         .WithInfrastructure(infrastructure.Cache)
         .WithReference(deviceApi)
@@ -31,8 +35,9 @@ try
         .WithHttpHealthCheck("/health")
         .WithExternalHttpEndpoints();
 
-    // samples/OrderNotifier, only when asked (Samples:OrderNotifier=true): a back end sending through Pushboard.Aspire.Client.
-    if (builder.Configuration.GetValue<bool>("Samples:OrderNotifier"))
+    // samples/OrderNotifier, only when asked (Samples:OrderNotifier=true) and never published: a back end sending
+    // through Pushboard.Aspire.Client, whose endpoints answer without a key.
+    if (builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue<bool>("Samples:OrderNotifier"))
     {
         builder.AddProject<Projects.OrderNotifier>("ordernotifier")
             .WithReference(deviceApi)
@@ -44,6 +49,7 @@ try
     }
 
     builder.AddProject<Projects.Web>("web")
+        .DisableForwardedHeaders()
         .WithReference(deviceApi)
         .WithReference(notificationApi)
         .WithEnvironment("Parameters__admin-api-key", adminApiKey)

@@ -49,6 +49,7 @@ public static class ApplicationServicesExtensions
         services.AddOptions<TokenRefreshBatchOptions>().BindConfiguration(TokenRefreshBatchOptions.Section)
             .Validate(batches => batches.Capacity > 0 && batches.Writers > 0 && batches.MaxSize > 0,
                 "TokenRefreshBatches:Capacity, Writers and MaxSize must be positive.")
+            .Positive("TokenRefreshBatches:LockTimeout", batches => batches.LockTimeout)
             .ValidateOnStart();
         services.AddSingleton<TokenRefreshBatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenRefreshBatcher>());

@@ -66,6 +66,7 @@ public static class ApplicationServicesExtensions
             .Positive("Fcm:HealthCheckTimeout", fcm => fcm.HealthCheckTimeout)
             .Positive("Fcm:MaxConnections", fcm => fcm.MaxConnections)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FcmOptions>, FcmServiceAccountValidator>();
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section)
             .Validate(notifications => notifications.IdempotencyWindow > TimeSpan.Zero, "Notifications:IdempotencyWindow must be positive.")
             .ValidateOnStart();

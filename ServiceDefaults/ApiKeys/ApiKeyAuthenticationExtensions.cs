@@ -17,7 +17,7 @@ public static class ApiKeyAuthenticationExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyPolicies.Admin, policy => policy.RequireRole(ApiKeyRoles.Admin))
             .AddPolicy(ApiKeyPolicies.DeviceWriter, policy => policy.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.App));
-        services.AddApiKeyRateLimiting(builder.Configuration);
+        services.AddApiKeyRateLimiting();
         return builder;
     }
 }

@@ -3,28 +3,11 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Pushboard.Contracts;
 using Pushboard.ServiceDefaults;
 
 namespace Pushboard.ServiceDefaults.ApiKeys;
-
-public sealed class RateLimitingOptions
-{
-    public const string Section = "RateLimiting";
-
-    // Requests per second per admin key (a token bucket that can burst one second's worth).
-    public int PermitsPerSecond { get; set; } = 50_000;
-
-    // App-key requests per second per device id (the {deviceId} route value): the app key is public, so the app's
-    // callers share no bucket, and one install cannot starve the others.
-    public int DevicePermitsPerSecond { get; set; } = 10;
-
-    // The app-key requests one device id may make at once before DevicePermitsPerSecond paces it.
-    public int DeviceBurst { get; set; } = 30;
-
-    // Requests per second per client address for calls without a valid key, and for app-key calls that name no device.
-    public int AnonymousPermitsPerSecond { get; set; } = 100;
-}
 
 public static class ApiKeyRateLimiting
 {
@@ -33,14 +16,22 @@ public static class ApiKeyRateLimiting
     // Runs after authentication and routing: the admin key is limited per listed key, the app key per device id (its
     // creations per client address: DeviceApi's DeviceCreationLimit); anyone else per client address. The address is
     // the one Kestrel saw, or the one a known proxy forwarded (ForwardedHeaders options).
-    public static IServiceCollection AddApiKeyRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddApiKeyRateLimiting(this IServiceCollection services)
     {
-        var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
-        return services.AddRateLimiter(limiter =>
+        // A limit of 0 would fail every call at its first use of the limiter, while /health stays green.
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section)
+            .Positive("RateLimiting:PermitsPerSecond", limits => limits.PermitsPerSecond)
+            .Positive("RateLimiting:DevicePermitsPerSecond", limits => limits.DevicePermitsPerSecond)
+            .Positive("RateLimiting:DeviceBurst", limits => limits.DeviceBurst)
+            .Positive("RateLimiting:AnonymousPermitsPerSecond", limits => limits.AnonymousPermitsPerSecond)
+            .ValidateOnStart();
+        services.AddRateLimiter(limiter => limiter.OnRejected = WriteRejectionAsync);
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, limits) =>
         {
+            var options = limits.Value;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => CallerPartition(context, options));
-            limiter.OnRejected = WriteRejectionAsync;
         });
+        return services;
     }
 
     private static RateLimitPartition<string> CallerPartition(HttpContext context, RateLimitingOptions options)

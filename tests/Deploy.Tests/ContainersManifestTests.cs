@@ -71,6 +71,28 @@ public sealed class ContainersManifestTests(DefaultManifest manifest) : IClassFi
         Assert.Equal(["deviceapi", "notificationapi", "web"], external);
     }
 
+    // Aspire sets ASPNETCORE_FORWARDEDHEADERS_ENABLED on a published project unless told not to, and ASP.NET then
+    // believes X-Forwarded-For from any client (it forgets the known proxies): a caller would choose its own rate-limit
+    // bucket. Only the proxies of ProxyOptions are believed.
+    [Fact]
+    public void No_service_believes_forwarded_headers_from_any_client()
+    {
+        var projects = Resources.Resources().Where(resource => resource.Resource.StringAt("type") == "project.v0").ToList();
+
+        Assert.NotEmpty(projects);
+        Assert.All(projects, project => Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", Resources.EnvironmentOf(project.Name).Keys));
+    }
+
+    // The sample answers without a key: a laptop's example, never part of a deployment.
+    [Fact]
+    public async Task The_sample_back_end_is_not_published_even_when_switched_on()
+    {
+        var resources = await PublishedManifest.PublishAsync(("Samples:OrderNotifier", "true"));
+
+        Assert.False(resources.TryGetProperty("ordernotifier", out _));
+        Assert.True(resources.TryGetProperty("notificationapi", out _));
+    }
+
     [Theory]
     [InlineData("admin-api-key")]
     [InlineData("app-api-key")]

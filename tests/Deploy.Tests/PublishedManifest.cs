@@ -22,6 +22,7 @@ internal static class PublishedManifest
         {
             ["Infrastructure__Mode"] = "",
             ["Parameters__firebase-service-account"] = "",
+            ["Samples__OrderNotifier"] = "false",
         };
         foreach (var (name, value) in configuration)
         {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Pushboard.DeviceApi.Tests;
 
@@ -216,18 +217,46 @@ public sealed class HostConfigurationTests(DeviceApiFixture fixture)
         Assert.DoesNotContain(AppKey, failure.Message);
     }
 
-    // Before, a batch size of 0 looped deleting nothing, and an interval of 0 (or beyond the timers' 49 days) stopped the
-    // host at the timer's first use.
+    // Before, a batch size of 0 looped deleting nothing, an interval of 0 (or beyond the timers' 49 days) stopped the
+    // host at the timer's first use, a rate limit of 0 made every call a 500 while /health stayed green, and a lock
+    // timeout of 0 became Postgres's lock_timeout 0, which waits for a lock without end.
     [Theory]
     [InlineData("Retention:DeleteBatchSize", "0")]
     [InlineData("DeviceExpiry:Interval", "00:00:00")]
     [InlineData("DeviceExpiry:Interval", "31.00:00:00")]
-    public async Task A_sweep_setting_out_of_range_stops_the_start_and_is_named(string key, string value)
+    [InlineData("RateLimiting:PermitsPerSecond", "0")]
+    [InlineData("RateLimiting:DevicePermitsPerSecond", "0")]
+    [InlineData("RateLimiting:DeviceBurst", "0")]
+    [InlineData("RateLimiting:AnonymousPermitsPerSecond", "-1")]
+    [InlineData("TokenRefreshBatches:LockTimeout", "00:00:00")]
+    public async Task A_setting_out_of_range_stops_the_start_and_is_named(string key, string value)
     {
         await using var factory = await HostAsync("Development", Keys((key, value)));
 
         var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
         Assert.Contains($"{key} must", failure.Message);
+    }
+
+    // A published deployment's Postgres container starts without the service databases: Aspire creates the databases
+    // of AddDatabase only when it runs the app, not in what it publishes.
+    [Fact]
+    public async Task A_database_that_does_not_exist_yet_is_created_and_migrated_at_start()
+    {
+        var database = $"devices_{Guid.NewGuid():N}";
+        var connectionString = new NpgsqlConnectionStringBuilder(await fixture.ConnectionStringOf("devicesdb")) { Database = database }.ConnectionString;
+        try
+        {
+            await using var factory = await HostAsync("Development", Keys(("ConnectionStrings:devicesdb", connectionString)));
+            using var devices = await SendAsync(factory, AdminKey, HttpMethod.Get, "/api/devices?limit=1");
+
+            Assert.Equal(HttpStatusCode.OK, devices.StatusCode);
+        }
+        finally
+        {
+            await using var server = await fixture.DevicesDbAsync();
+            await using var drop = server.CreateCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     [Theory]
