@@ -63,11 +63,7 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 10, myLease, duration, CancellationToken.None);
         Assert.True(await store.RenewWholeLeaseAsync(myLease, [.. ids], duration, CancellationToken.None));
 
-        await using (var runOut = new NpgsqlCommand("UPDATE deliveries SET lease_expires_at = now() - interval '1 second' WHERE id = ANY(@ids)", other))
-        {
-            runOut.Parameters.AddWithValue("ids", ids.ToArray());
-            await runOut.ExecuteNonQueryAsync();
-        }
+        await RunOutAsync(other, ids);
 
         var taken = await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 1, otherLease, duration, CancellationToken.None);
         Assert.Equal([ids[0]], taken.Select(d => d.Id));
@@ -90,11 +86,7 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
         var (myLease, otherLease) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         var duration = TimeSpan.FromSeconds(30);
         await store.LeasePendingAsync(notificationId, ids[0] - 1, ids[^1], DateTime.UtcNow, 10, myLease, duration, CancellationToken.None);
-        await using (var runOut = new NpgsqlCommand("UPDATE deliveries SET lease_expires_at = now() - interval '1 second' WHERE id = ANY(@ids)", other))
-        {
-            runOut.Parameters.AddWithValue("ids", ids.ToArray());
-            await runOut.ExecuteNonQueryAsync();
-        }
+        await RunOutAsync(other, ids);
 
         await using var leasing = await other.BeginTransactionAsync();
         await using (var takeOver = new NpgsqlCommand(
@@ -136,6 +128,14 @@ public sealed class DeliveryLeaseTests(PushboardAppFixture fixture)
 
         var delivery = await db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == ids[0]);
         Assert.Equal((DeliveryStatus.Pending, "UNAVAILABLE", 8, (Guid?)null), (delivery.Status, delivery.Error, delivery.Attempts, delivery.LeaseId));
+    }
+
+    // The deliveries' lease runs out, as if its holder had stopped renewing it.
+    private static async Task RunOutAsync(NpgsqlConnection connection, List<long> ids)
+    {
+        await using var runOut = new NpgsqlCommand("UPDATE deliveries SET lease_expires_at = now() - interval '1 second' WHERE id = ANY(@ids)", connection);
+        runOut.Parameters.AddWithValue("ids", ids.ToArray());
+        await runOut.ExecuteNonQueryAsync();
     }
 
     // Three pending deliveries of a notification no replica knows (deliveries have no foreign key), so only the test
