@@ -13,8 +13,9 @@ try
     // Postgres (devicesdb, notificationsdb) and Redis (cache): containers, local executables or existing servers.
     var infrastructure = builder.AddPushboardInfrastructure();
 
-    // Each published project: Aspire would set ASPNETCORE_FORWARDEDHEADERS_ENABLED when publishing, with which ASP.NET
-    // believes X-Forwarded-For from any client; the services believe only the proxies of ServiceDefaults' ProxyOptions.
+    // DisableForwardedHeaders on each published project: Aspire would set ASPNETCORE_FORWARDEDHEADERS_ENABLED when
+    // publishing, with which ASP.NET believes X-Forwarded-For from any client; the services believe only the proxies of
+    // ServiceDefaults' ProxyOptions.
     var deviceApi = builder.AddProject<Projects.DeviceApi>("deviceapi")
         .DisableForwardedHeaders()
         .WithInfrastructure(infrastructure.DevicesDb)

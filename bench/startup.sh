@@ -9,6 +9,17 @@ runs=${1:-3}
 timeout=${STARTUP_TIMEOUT:-150}
 urls=(http://localhost:5100/health http://localhost:5101/health http://localhost:5102/health http://localhost:5199/health http://localhost:18888)
 
+# Stops the run's AppHost and waits up to 60 s for it and the executables DCP stops after it; false if any is left.
+stop_apphost() {
+  kill -TERM -- "-$1" 2>/dev/null || true
+  # DCP stops the executables it started after the AppHost has gone.
+  for _ in $(seq 240); do
+    pgrep -g "$1" >/dev/null || pgrep -f "postgres -D $PWD/.data" >/dev/null || pgrep -f "redis-server 127.0.0.1:6380" >/dev/null || break
+    sleep 0.25
+  done
+  ! pgrep -f "postgres -D $PWD/.data" >/dev/null && ! pgrep -f "redis-server 127.0.0.1:6380" >/dev/null
+}
+
 for run in $(seq "$runs"); do
   start=$(date +%s.%N)
   # The figure in the README is local mode's, whatever a container runtime or the user secrets would choose.
@@ -25,21 +36,15 @@ for run in $(seq "$runs"); do
     ((ok == ${#urls[@]})) && break
     if ((SECONDS >= deadline)); then
       echo "run $run: $ok of ${#urls[@]} resources healthy after $timeout s (log: /tmp/pushboard-startup-$run.log)" >&2
-      kill -TERM -- "-$pid" 2>/dev/null || true
+      stop_apphost "$pid" || true
       exit 1
     fi
     sleep 0.25
   done
   ready=$(date +%s.%N)
   printf 'run %d: every resource healthy after %.1f s\n' "$run" "$(echo "$ready - $start" | bc)"
-  kill -TERM -- "-$pid"
   stop_start=$(date +%s.%N)
-  # DCP stops the executables it started after the AppHost has gone.
-  for _ in $(seq 240); do
-    pgrep -g "$pid" >/dev/null || pgrep -f "postgres -D $PWD/.data" >/dev/null || pgrep -f "redis-server 127.0.0.1:6380" >/dev/null || break
-    sleep 0.25
-  done
-  if pgrep -f "postgres -D $PWD/.data" >/dev/null || pgrep -f "redis-server 127.0.0.1:6380" >/dev/null; then
+  if ! stop_apphost "$pid"; then
     echo "run $run: postgres/redis-server still running 60 s after SIGTERM" >&2
     exit 1
   fi

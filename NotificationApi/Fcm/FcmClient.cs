@@ -155,8 +155,13 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
         }
 
         errorCode ??= status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // Recorded with the delivery: a code longer than its column would fail the whole chunk's record.
-        errorCode = errorCode.Length > DeliveryErrors.MaxLength ? errorCode[..DeliveryErrors.MaxLength] : errorCode;
+        // Recorded with the delivery: a code longer than its column would fail the whole chunk's record, and so would
+        // half of a surrogate pair left by the cut.
+        if (errorCode.Length > DeliveryErrors.MaxLength)
+        {
+            var cut = char.IsHighSurrogate(errorCode[DeliveryErrors.MaxLength - 1]) ? DeliveryErrors.MaxLength - 1 : DeliveryErrors.MaxLength;
+            errorCode = errorCode[..cut];
+        }
         var retryAfter = response.Headers.RetryAfter?.Delta
             ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
         return (response.StatusCode, errorCode) switch

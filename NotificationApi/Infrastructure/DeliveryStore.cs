@@ -393,12 +393,12 @@ public sealed class DeliveryStore(NotificationsDbContext db, TimeProvider time)
                 .SetProperty(x => x.Status, NotificationStatus.Sending)
                 .SetProperty(x => x.UpdatedAt, time.GetUtcNow().UtcDateTime), cancellationToken);
 
-    // Resolution is done: a notification without any delivery failed (failureReason says why); otherwise it completes
-    // once nothing is pending.
     public Task CancelNotificationAsync(Guid notificationId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(CancelNotificationSql,
             [new NpgsqlParameter("notification", notificationId), new NpgsqlParameter("now", time.GetUtcNow().UtcDateTime)], cancellationToken);
 
+    // Resolution is done: a notification without any delivery failed (failureReason says why); otherwise it completes
+    // once nothing is pending.
     public async Task FinishResolvingAsync(Guid notificationId, string failureReason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -38,8 +38,8 @@ public sealed partial class WorkProcessor(
             return true;
         }
 
-        // Deliveries of a canceled notification that nobody canceled yet (a page its resolver wrote after the cancel, or
-        // one its sender left when it died) are canceled here; the item stays until none is held by a sender. A resolve
+        // Deliveries of a canceled notification that nobody canceled yet (a page its sender left when it died) are
+        // canceled here; the item stays until none is held by a sender. A resolve
         // item covers them all: its resolver may have died between writing a page and queueing the page's send item, and
         // a cancel cut short by a crash did not reach that page.
         if (notification.Status == NotificationStatus.Canceled)
@@ -350,11 +350,21 @@ public sealed partial class WorkProcessor(
         }
 
         var found = new Dictionary<string, DeviceRecord>(StringComparer.Ordinal);
+        var refused = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in DeviceDirectory.QueryChunks(deviceIds))
         {
-            foreach (var device in await devices.FindAsync(chunk, cancellationToken))
+            try
             {
-                found[device.DeviceId] = device;
+                foreach (var device in await devices.FindAsync(chunk, cancellationToken))
+                {
+                    found[device.DeviceId] = device;
+                }
+            }
+            catch (DeviceApiRefusedException exception)
+            {
+                // Asking again would be refused again: these end as a resolution DeviceApi refuses ends them.
+                LogResolutionRefused(notificationId, exception);
+                refused.UnionWith(chunk);
             }
         }
 
@@ -365,6 +375,10 @@ public sealed partial class WorkProcessor(
             if (!delivery.ReadsDeviceAgain || delivery.DeviceId is not { } deviceId)
             {
                 ready.Add(delivery);
+            }
+            else if (refused.Contains(deviceId))
+            {
+                ended.Add(new DeliveryResult(delivery.Id, DeliveryStatus.Failed, null, DeliveryErrors.ResolutionFailed, 0));
             }
             else if (!found.TryGetValue(deviceId, out var device))
             {

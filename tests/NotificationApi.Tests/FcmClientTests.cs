@@ -69,8 +69,8 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         Assert.Equal((FcmOutcomeKind.Sent, messageId), (outcome.Kind, outcome.MessageId));
     }
 
-    // What FCM says decides, then its status code; a code is cut to the length the delivery records, and keeps only what
-    // the database can record.
+    // What FCM says decides, then its status code; a code is cut to the length the delivery records (never inside a
+    // surrogate pair), and keeps only what the database can record.
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "[]", FcmOutcomeKind.Failed, "400")]
     [InlineData(HttpStatusCode.BadGateway, "<html>Bad gateway</html>", FcmOutcomeKind.Retryable, "502")]
@@ -78,6 +78,8 @@ public sealed class FcmClientTests(PushboardAppFixture fixture)
         FcmOutcomeKind.Failed, "AN_ERROR_CODE_FAR_LONGER_THAN_ANY_THAT_FIREBASE_DOCUMENTS_TODAY_")]
     [InlineData(HttpStatusCode.BadRequest, "{\"error\":{\"status\":\"INVALID_ARGUMENT\",\"details\":[{\"errorCode\":\"NUL\\u0000IN_IT\"}]}}",
         FcmOutcomeKind.Failed, "NULIN_IT")]
+    [InlineData(HttpStatusCode.BadRequest, "{\"error\":{\"status\":\"INVALID_ARGUMENT\",\"details\":[{\"errorCode\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\uD83D\uDE00\"}]}}",
+        FcmOutcomeKind.Failed, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
     public async Task An_error_answer_is_classified_by_what_can_be_read_of_it(HttpStatusCode status, string body, FcmOutcomeKind kind, string errorCode)
     {
         var fcm = await ClientAsync(TimeSpan.FromSeconds(30), new Answering(status, body));
