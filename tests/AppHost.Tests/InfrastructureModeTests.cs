@@ -8,10 +8,12 @@ namespace Pushboard.AppHost.Tests;
 
 public sealed class InfrastructureModeTests
 {
+    // The runtime named is a program that does not exist, so the probe finds none whatever this host has: before, the
+    // test asked this host's docker, and failed on a machine with a Docker engine.
     [Fact]
     public async Task Without_a_container_runtime_the_model_holds_no_containers()
     {
-        var resources = await BuildModel("Infrastructure:PostgresBin=/usr/lib/postgresql/15/bin");
+        var resources = await BuildModel("Infrastructure:PostgresBin=/usr/lib/postgresql/15/bin", "ASPIRE_CONTAINER_RUNTIME=/nonexistent-runtime");
 
         Assert.DoesNotContain(resources, resource => resource is ContainerResource);
         Assert.Contains(resources, resource => resource is ExecutableResource { Name: "postgres" });

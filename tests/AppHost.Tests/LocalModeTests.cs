@@ -57,5 +57,10 @@ public sealed class LocalModeTests(PushboardAppFixture fixture) : IClassFixture<
 
         Assert.Equal("127.0.0.1", await command.ExecuteScalarAsync());
         Assert.Equal("127.0.0.1", connectionString.Host);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.ConnectionStringOf("cache") + ",allowAdmin=true");
+        var server = redis.GetServer(redis.GetEndPoints().Single());
+        Assert.Equal("127.0.0.1", Assert.Single(await server.ConfigGetAsync("bind")).Value);
+        Assert.Equal(IPAddress.Loopback, ((IPEndPoint)redis.GetEndPoints().Single()).Address);
     }
 }

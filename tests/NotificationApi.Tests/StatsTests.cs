@@ -93,7 +93,8 @@ public sealed class StatsTests(PushboardAppFixture fixture) : IDisposable
             var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = devices.Append(PushboardClient.Unique("nobody")) }, data = new { a = "b" } });
             var id = Guid.Parse(accepted["id"].Text());
             ActiveNotification? active = null;
-            for (var tries = 0; tries < 50 && active is not { Targeted: 4 }; tries++)
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (active is not { Targeted: 4 } && DateTime.UtcNow < until)
             {
                 await Task.Delay(50);
                 active = (await ActiveAsync()).SingleOrDefault(n => n.Id == id);

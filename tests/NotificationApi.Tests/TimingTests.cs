@@ -56,16 +56,40 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
         var device = PushboardClient.Unique("restart");
         var token = PushboardClient.Unique("token");
         await _pushboard.RegisterAsync(device, token);
+        // 8 s ahead: NotificationApi's stop (a graceful one, seconds on a loaded machine) ends well before it, so the
+        // send can only come from the process started again.
+        var sendAt = DateTime.UtcNow.AddSeconds(8);
 
         var accepted = await _pushboard.SendAsync(new
         {
-            target = new { deviceIds = new[] { device } }, data = new { kind = "restart" }, sendAt = Utc(DateTime.UtcNow.AddSeconds(3)),
+            target = new { deviceIds = new[] { device } }, data = new { kind = "restart" }, sendAt = Utc(sendAt),
         });
+        var id = accepted["id"].Text();
         await fixture.StopAsync("notificationapi");
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        await fixture.StartAsync("notificationapi");
-        var done = await _pushboard.WaitUntilFinishedAsync(accepted["id"].Text(), TimeSpan.FromSeconds(90));
+        (string Status, long Deliveries) stopped, pastItsTime;
+        List<JsonObject> receivedWhileStopped;
+        try
+        {
+            stopped = await StoredAsync(id);
+            var untilPast = sendAt.AddSeconds(2) - DateTime.UtcNow;
+            if (untilPast > TimeSpan.Zero)
+            {
+                await Task.Delay(untilPast);
+            }
 
+            pastItsTime = await StoredAsync(id);
+            receivedWhileStopped = await _pushboard.ReceivedAsync(token);
+        }
+        finally
+        {
+            await fixture.StartAsync("notificationapi");
+        }
+
+        var done = await _pushboard.WaitUntilFinishedAsync(id, TimeSpan.FromSeconds(90));
+
+        Assert.True(stopped == ("scheduled", 0), $"{stopped} once NotificationApi was stopped: the stop ended after its sendAt, the test proves nothing");
+        Assert.Equal(("scheduled", 0L), pastItsTime);
+        Assert.Empty(receivedWhileStopped);
         Assert.Equal(("completed", 1), (done["status"].Text(), PushboardClient.Count(done, "sent")));
         Assert.Single(await _pushboard.ReceivedAsync(token));
     }
@@ -202,21 +226,24 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
     [Fact]
     public async Task A_scheduled_notification_canceled_before_its_time_is_never_sent_and_cancelling_again_is_200()
     {
-        var device = PushboardClient.Unique("never");
-        var token = PushboardClient.Unique("token");
+        var (device, token) = (PushboardClient.Unique("never"), PushboardClient.Unique("token"));
+        var (control, controlToken) = (PushboardClient.Unique("control"), PushboardClient.Unique("token"));
         await _pushboard.RegisterAsync(device, token);
-        var accepted = await _pushboard.SendAsync(new
-        {
-            target = new { deviceIds = new[] { device } }, data = new { kind = "never" }, sendAt = Utc(DateTime.UtcNow.AddSeconds(3)),
-        });
+        await _pushboard.RegisterAsync(control, controlToken);
+        var sendAt = Utc(DateTime.UtcNow.AddSeconds(5));
+        var accepted = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { device } }, data = new { kind = "never" }, sendAt });
+        // The same moment to another device, not canceled: once it is sent, the canceled one's time has come and gone.
+        var sent = await _pushboard.SendAsync(new { target = new { deviceIds = new[] { control } }, data = new { kind = "control" }, sendAt });
         var id = accepted["id"].Text();
 
         using var first = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
         using var again = await _pushboard.Notifications.PostAsync($"/api/notifications/{id}/cancel", null);
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        var controlDone = await _pushboard.WaitUntilFinishedAsync(sent["id"].Text(), TimeSpan.FromSeconds(60));
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
         Assert.Equal("canceled", (await again.Content.ReadFromJsonAsync<JsonObject>())!["status"].Text());
+        Assert.Equal(("completed", 1), (controlDone["status"].Text(), PushboardClient.Count(controlDone, "sent")));
+        Assert.Single(await _pushboard.ReceivedAsync(controlToken));
         Assert.Equal("canceled", (await Notification(id))["status"].Text());
         Assert.Empty(await _pushboard.DeliveriesAsync(id));
         Assert.Empty(await _pushboard.ReceivedAsync(token));
@@ -364,6 +391,18 @@ public sealed class TimingTests(PushboardAppFixture fixture) : IDisposable
 
     private Task<JsonObject> WaitUntilAsync(string id, Func<JsonObject, bool> reached, TimeSpan? within = null) =>
         _pushboard.PollAsync(id, reached, within ?? TimeSpan.FromSeconds(60));
+
+    // The notification's status and deliveries as notificationsdb holds them, read without NotificationApi.
+    private async Task<(string Status, long Deliveries)> StoredAsync(string id)
+    {
+        await using var db = await fixture.OpenDatabaseAsync("notificationsdb");
+        await using var read = new NpgsqlCommand(
+            "SELECT status, (SELECT count(*) FROM deliveries WHERE notification_id = $1) FROM notifications WHERE id = $1", db);
+        read.Parameters.AddWithValue(Guid.Parse(id));
+        await using var row = await read.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        return (row.GetString(0), row.GetInt64(1));
+    }
 
     private static Task<string> StatusAsync(NotificationsDbContext db, Guid id) =>
         db.Notifications.AsNoTracking().Where(n => n.Id == id).Select(n => n.Status).SingleAsync();

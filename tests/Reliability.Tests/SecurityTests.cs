@@ -149,26 +149,28 @@ public sealed class SecurityTests(ReliabilityAppFixture fixture)
         }
     }
 
-    // Resource logs are kept per running instance (e.g. "deviceapi-abc123"), not per model name.
+    // Resource logs are kept per running instance (e.g. "deviceapi-abc123"), not per model name. Every resource must have
+    // one: a resource left out would have its logs go unread, and the test would pass over whatever they hold.
     private async Task<string[]> InstanceIdsAsync(string[] resources)
     {
-        var ids = new HashSet<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var ids = new Dictionary<string, string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
             await foreach (var update in fixture.App.ResourceNotifications.WatchAsync(timeout.Token))
             {
-                if (resources.Contains(update.Resource.Name) && ids.Add(update.ResourceId) && ids.Count == resources.Length)
+                if (resources.Contains(update.Resource.Name) && ids.TryAdd(update.Resource.Name, update.ResourceId) && ids.Count == resources.Length)
                 {
                     break;
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
         }
 
-        return [.. ids];
+        Assert.True(ids.Count == resources.Length, $"no instance id for {string.Join(", ", resources.Except(ids.Keys))} within 10 s");
+        return [.. ids.Values];
     }
 
     // Collects what the resources log from now on, until the token is cancelled.

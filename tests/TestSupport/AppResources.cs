@@ -28,8 +28,9 @@ public static class AppResources
 
     // SIGKILL of one instance of the resource and of its child processes: no graceful shutdown (a NotificationApi's
     // work items stay pending in the consumer group; postgres recovers from its WAL on the next start). The parent goes
-    // first so that it cannot start new children; children that already exited are skipped.
-    public static async Task KillAsync(this PushboardAppFixture fixture, string resource)
+    // first so that it cannot start new children; children that already exited are skipped. Returns the instance's id
+    // ("notificationapi-abc123" for a replica), which StartInstanceAsync starts again.
+    public static async Task<string> KillAsync(this PushboardAppFixture fixture, string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await foreach (var update in fixture.App.ResourceNotifications.WatchAsync(timeout.Token))
@@ -48,9 +49,48 @@ public static class AppResources
                     }
                 }
 
-                return;
+                return update.ResourceId;
             }
         }
+
+        throw new InvalidOperationException($"no running instance of {resource}");
+    }
+
+    // Starts one instance again (a replica, which the start command needs by its id, not the resource's name) once it
+    // has ended, and waits until that instance is running and healthy.
+    public static async Task StartInstanceAsync(this PushboardAppFixture fixture, string instanceId)
+    {
+        await WaitForInstanceAsync(fixture, instanceId, snapshot => snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
+            TimeSpan.FromSeconds(30), "end");
+        var started = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(instanceId, KnownResourceCommands.StartCommand);
+        if (!started.Success)
+        {
+            throw new InvalidOperationException($"{instanceId} did not start: {started.Message}");
+        }
+
+        await WaitForInstanceAsync(fixture, instanceId,
+            snapshot => snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+            TimeSpan.FromMinutes(2), "run healthy");
+    }
+
+    private static async Task WaitForInstanceAsync(PushboardAppFixture fixture, string instanceId, Func<CustomResourceSnapshot, bool> reached, TimeSpan within, string what)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await foreach (var update in fixture.App.ResourceNotifications.WatchAsync(timeout.Token))
+            {
+                if (update.ResourceId == instanceId && reached(update.Snapshot))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"{instanceId} did not {what} within {within}");
     }
 
     // A connection of its own, outside the pool: tests kill and restart postgres, which leaves pooled connections dead.

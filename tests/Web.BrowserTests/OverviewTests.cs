@@ -49,6 +49,8 @@ public sealed class OverviewTests(BrowserFixture fixture) : BrowserTest(fixture)
         (await emulator.PutAsJsonAsync("/emulator/faults", new { latencyMs = 3000 })).EnsureSuccessStatusCode();
         try
         {
+            // A mark on this document: a reload (or a navigation that loads the page again) leaves a new one without it.
+            await Page.EvaluateAsync("() => { window.__same = true; }");
             var id = await BroadcastAsync();
             var progress = Page.Locator($"[data-notification='{id}'] fluent-progress");
             await Assertions.Expect(progress).ToBeVisibleAsync();
@@ -57,6 +59,7 @@ public sealed class OverviewTests(BrowserFixture fixture) : BrowserTest(fixture)
             await Screenshot("overview-progress");
             Assert.True(long.Parse((await progress.GetAttributeAsync("value"))!) > long.Parse(first!));
             Assert.Equal("/", new Uri(Page.Url).AbsolutePath);
+            Assert.True(await Page.EvaluateAsync<bool>("() => window.__same === true"), "the overview was loaded again");
         }
         finally
         {
