@@ -103,27 +103,43 @@ public sealed class DeviceDetailsPageTests : ConsoleContext
         Assert.Empty(page.FindAll(".issued-secret"));
     }
 
-    // The second click is handed to the button's OnClick itself: a click on the element goes through Fluent's button,
-    // which drops it once the button rendered disabled, and bUnit has no handler for the element from before that
-    // render, so a second Click() never reached the page and passed without its guard.
+    // Before, a double-click issued two secrets: the page could show the first, which the second had already replaced.
+    [Fact]
+    public async Task A_second_click_on_Issue_while_the_first_is_in_flight_issues_nothing()
+    {
+        var (page, answer) = RenderWithAnswersHeld();
+        page.Find(".device-secret fluent-button").Click();
+        var issue = page.FindComponents<FluentButton>().Single(button => button.Instance.Appearance == Appearance.Accent);
+
+        await ClickTwiceAsync(page, issue);
+        answer.SetResult();
+
+        page.WaitForAssertion(() => Assert.Equal("secret-1-for-d-1", page.Find(".issued-secret .secret-value").TextContent));
+        Assert.Equal(["secret-1-for-d-1"], _api.IssuedSecrets);
+    }
+
     [Fact]
     public async Task A_second_click_on_Delete_while_the_first_is_in_flight_deletes_nothing_more()
     {
-        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
-        var answer = new TaskCompletionSource();
-        _api.Answering = answer.Task;
-        var page = Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1"));
+        var (page, answer) = RenderWithAnswersHeld();
         page.Find("fluent-button.danger").Click();
         var delete = page.FindComponents<FluentButton>().Single(button => button.Instance.Class == "danger");
 
-        // The handler's task is left running: DeleteAsync waits for the answer the test holds.
-        await page.InvokeAsync(() => { _ = delete.Instance.OnClick.InvokeAsync(new MouseEventArgs()); });
-        await page.InvokeAsync(() => { _ = delete.Instance.OnClick.InvokeAsync(new MouseEventArgs()); });
+        await ClickTwiceAsync(page, delete);
         Assert.Equal(["d-1"], _api.Deleted);
         answer.SetResult();
 
         page.WaitForAssertion(() => Assert.EndsWith("/devices", Services.GetRequiredService<NavigationManager>().Uri));
         Assert.Equal(["d-1"], _api.Deleted);
+    }
+
+    // The page of a stored device d-1, whose calls to DeviceApi wait for the answer the test holds.
+    private (IRenderedComponent<DeviceDetails> Page, TaskCompletionSource Answer) RenderWithAnswersHeld()
+    {
+        _api.Stored["d-1"] = FakeDeviceApi.Device("d-1");
+        var answer = new TaskCompletionSource();
+        _api.Answering = answer.Task;
+        return (Render<DeviceDetails>(parameters => parameters.Add(p => p.DeviceId, "d-1")), answer);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.FluentUI.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Pushboard.Web.Components.Pages;
 using Pushboard.Web.Services;
@@ -119,6 +121,23 @@ public sealed class HistoryTests : ConsoleContext
 
         Assert.Equal([null, "cursor-1", "cursor-2", null], _api.HistoryCalls);
         Assert.Contains(first.Id.ToString(), page.Markup);
+    }
+
+    [Fact]
+    public async Task A_second_click_on_Cancel_while_the_first_is_in_flight_cancels_once()
+    {
+        var scheduled = FakeNotificationApi.Notification("scheduled", Now, sendAt: Now.AddDays(1));
+        _api.Listed.Add(scheduled);
+        var answer = new TaskCompletionSource();
+        _api.Answering = answer.Task;
+        var page = Render<Notifications>();
+        var cancel = page.FindComponents<FluentButton>().Single(button => button.Instance.Title?.StartsWith("Cancel", StringComparison.Ordinal) == true);
+
+        await ClickTwiceAsync(page, cancel);
+        answer.SetResult();
+
+        page.WaitForAssertion(() => Assert.Equal("canceled", page.Find("table.notifications tbody tr .badge").TextContent.Trim()));
+        Assert.Equal([scheduled.Id], _api.Canceled);
     }
 
     [Fact]
