@@ -33,7 +33,7 @@ while IFS= read -r project; do
   if [[ -e "$trx" ]]; then
     passed=$((passed + $(counter "$trx" passed)))
     # Every result neither passed nor skipped: failed, error, timeout, aborted, and the like.
-    run_failed=$(python3 eng/failed-tests.py --count "$trx")
+    run_failed=$(python3 eng/failed-tests.py --count "$trx") || run_failed=0
   fi
   # A test host that crashed or was aborted reports no result for the tests it did not finish: the run counts as one.
   if ((run_status != 0 && run_failed == 0)); then

@@ -39,9 +39,9 @@ public sealed partial class WorkProcessor(
         }
 
         // Deliveries of a canceled notification that nobody canceled yet (a page its sender left when it died) are
-        // canceled here; the item stays until none is held by a sender. A resolve
-        // item covers them all: its resolver may have died between writing a page and queueing the page's send item, and
-        // a cancel cut short by a crash did not reach that page.
+        // canceled here; the item stays until none is held by a sender. A resolve item covers them all: its resolver may
+        // have died between writing a page and queueing the page's send item, and a cancel cut short by a crash did not
+        // reach that page.
         if (notification.Status == NotificationStatus.Canceled)
         {
             var (first, last) = item.Kind == WorkKind.Resolve ? (0L, long.MaxValue) : (item.FirstDeliveryId, item.LastDeliveryId);
@@ -362,7 +362,7 @@ public sealed partial class WorkProcessor(
             }
             catch (DeviceApiRefusedException exception)
             {
-                // Asking again would be refused again: these end as a resolution DeviceApi refuses ends them.
+                // Asking again would be refused again: these deliveries end resolution_failed, as in a refused resolution.
                 LogResolutionRefused(notificationId, exception);
                 refused.UnionWith(chunk);
             }

@@ -109,26 +109,28 @@ public sealed class ScaleOutTests(ReplicatedAppFixture fixture) : IDisposable
         }
         finally
         {
-            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
-            // Two replicas again for whatever runs after this test in the collection; a failure to restart does not
-            // hide the test's own.
+            // Two replicas again for whatever runs after this test in the collection; a failure to restart is reported
+            // with the test's own, not instead of it.
             if (killed is not null)
             {
                 try
                 {
                     await fixture.StartInstanceAsync(killed);
                 }
-                catch when (failed is not null)
+                catch (Exception restart) when (failed is not null)
                 {
+                    throw new AggregateException(failed, restart);
                 }
             }
+
+            await _pushboard.Emulator.DeleteAsync("/emulator/faults");
         }
     }
 
     // The consumers of the work stream's group holding at least one item read and not yet acknowledged.
     private static async Task<IEnumerable<string>> HoldersAsync(ConnectionMultiplexer redis) =>
         (await redis.GetDatabase().StreamConsumerInfoAsync(WorkQueue.StreamName, WorkQueue.GroupName))
-            .Where(consumer => consumer.PendingMessageCount > 0).Select(consumer => consumer.Name.ToString());
+            .Where(consumer => consumer.PendingMessageCount > 0).Select(consumer => consumer.Name);
 
     public void Dispose() => _pushboard.Dispose();
 }

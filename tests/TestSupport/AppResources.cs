@@ -61,7 +61,7 @@ public static class AppResources
     public static async Task StartInstanceAsync(this PushboardAppFixture fixture, string instanceId)
     {
         await WaitForInstanceAsync(fixture, instanceId,
-            snapshot => snapshot.ExitCode is not null || snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
+            snapshot => snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state),
             TimeSpan.FromSeconds(30), "end");
         var started = await fixture.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(instanceId, KnownResourceCommands.StartCommand);
         if (!started.Success)
