@@ -131,7 +131,7 @@ public sealed partial class FcmClient(HttpClient http, FcmCredential credential,
             text = value.GetRawText()[1..^1];
         }
 
-        return text.Contains('\0') ? text.Replace("\0", "") : text;
+        return text.Replace("\0", "");
     }
 
     // Firebase's ErrorCode reference: what each answer means for the token and for retrying.
