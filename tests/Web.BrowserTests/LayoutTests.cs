@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Pushboard.Web.BrowserTests;
@@ -57,5 +58,25 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
             var (scrollWidth, clientWidth) = (await wrap.EvaluateAsync<double>("e => e.scrollWidth"), await wrap.EvaluateAsync<double>("e => e.clientWidth"));
             Assert.True(scrollWidth <= clientWidth, $"{path}: the table scrolls sideways at 1280 px ({scrollWidth} px in {clientWidth})");
         }
+    }
+
+    // Seen in CI: a page whose stylesheet had not arrived yet showed "The console lost this page to an error" next to its
+    // own message, because only app.css hid the error bar.
+    [Fact]
+    public async Task A_page_whose_stylesheet_is_slow_shows_no_error_while_it_waits()
+    {
+        var stylesheetHeld = new TaskCompletionSource();
+        await Page.RouteAsync(new Regex(@"/app\.[^/]*css$"), async route =>
+        {
+            stylesheetHeld.TrySetResult();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await route.ContinueAsync();
+        });
+
+        await Page.GotoAsync("/login", new() { WaitUntil = WaitUntilState.Commit });
+        await stylesheetHeld.Task.WaitAsync(Patience);
+        await Page.Locator("#blazor-error-ui").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        Assert.False(await Page.Locator("#blazor-error-ui").IsVisibleAsync(), "the error bar shows while the stylesheet loads");
     }
 }
