@@ -65,18 +65,26 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
     [Fact]
     public async Task A_page_whose_stylesheet_is_slow_shows_no_error_while_it_waits()
     {
-        var stylesheetHeld = new TaskCompletionSource();
+        var stylesheetHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await Page.RouteAsync(new Regex(@"/app\.[^/]*css$"), async route =>
         {
             stylesheetHeld.TrySetResult();
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await release.Task;
             await route.ContinueAsync();
         });
 
-        await Page.GotoAsync("/login", new() { WaitUntil = WaitUntilState.Commit });
-        await stylesheetHeld.Task.WaitAsync(Patience);
-        await Page.Locator("#blazor-error-ui").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        try
+        {
+            await Page.GotoAsync("/login", new() { WaitUntil = WaitUntilState.Commit });
+            await stylesheetHeld.Task.WaitAsync(Patience);
+            await Page.Locator("#blazor-error-ui").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-        Assert.False(await Page.Locator("#blazor-error-ui").IsVisibleAsync(), "the error bar shows while the stylesheet loads");
+            Assert.False(await Page.Locator("#blazor-error-ui").IsVisibleAsync(), "the error bar shows while the stylesheet loads");
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
     }
 }
