@@ -20,7 +20,7 @@ public sealed class DeviceCreationLimit : IDisposable
     public DeviceCreationLimit(DeviceStore store, IOptions<DeviceCreationLimitOptions> options)
     {
         var perMinute = options.Value.AppCreationsPerMinute;
-        _creations = PartitionedRateLimiter.Create<string, string>(address => ApiKeyRateLimiting.TokenBucket(address, perMinute, perMinute / 60.0));
+        _creations = PartitionedRateLimiter.Create<string, string>(address => ApiKeyRateLimiting.TokenBucket(address, perMinute, perMinute, TimeSpan.FromMinutes(1)));
         _retryAfter = TimeSpan.FromMinutes(1.0 / perMinute);
         _store = store;
     }

@@ -12,6 +12,7 @@ namespace Pushboard.ServiceDefaults.ApiKeys;
 public static class ApiKeyRateLimiting
 {
     private const string DeviceIdRouteValue = "deviceId";
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     // Runs after authentication and routing: the admin key is limited per listed key, the app key per device id (its
     // creations per client address: DeviceApi's DeviceCreationLimit); anyone else per client address. The address is
@@ -39,27 +40,28 @@ public static class ApiKeyRateLimiting
         var user = context.User;
         if (user.IsInRole(ApiKeyRoles.Admin))
         {
-            return TokenBucket("key:" + user.FindFirstValue(ApiKeyClaims.KeyId), options.PermitsPerSecond, options.PermitsPerSecond);
+            return TokenBucket("key:" + user.FindFirstValue(ApiKeyClaims.KeyId), options.PermitsPerSecond, options.PermitsPerSecond, OneSecond);
         }
 
         // Only a device id has a bucket of its own: anything else in its place (a 400 a moment later) would be a bucket
         // keyed by up to 8 KB of the caller's choosing, as many as it sends.
         if (user.IsInRole(ApiKeyRoles.App) && context.GetRouteValue(DeviceIdRouteValue) is string deviceId && ApiPatterns.DeviceId().IsMatch(deviceId))
         {
-            return TokenBucket("device:" + deviceId, options.DeviceBurst, options.DevicePermitsPerSecond);
+            return TokenBucket("device:" + deviceId, options.DeviceBurst, options.DevicePermitsPerSecond, OneSecond);
         }
 
-        return TokenBucket("address:" + context.Connection.RemoteIpAddress, options.AnonymousPermitsPerSecond, options.AnonymousPermitsPerSecond);
+        return TokenBucket("address:" + context.Connection.RemoteIpAddress, options.AnonymousPermitsPerSecond, options.AnonymousPermitsPerSecond, OneSecond);
     }
 
-    // Refilled every 100 ms, or one token at a time for rates under 10/s. The partitioned limiter replenishes its
-    // buckets on one timer of its own, rather than a timer for each device id's bucket.
-    public static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, double permitsPerSecond) =>
+    // The partitioned limiter replenishes its buckets on one timer of its own (every 100 ms), rather than a timer for
+    // each device id's bucket, and each replenishment adds what the time since the last one earned: the bucket refills
+    // smoothly at exactly tokens per period, whatever the rate (a period of 100 ms held a rounded tenth: 15/s was 20/s).
+    public static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, int tokens, TimeSpan per) =>
         RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = tokenLimit,
-            TokensPerPeriod = permitsPerSecond >= 10 ? (int)Math.Round(permitsPerSecond / 10) : 1,
-            ReplenishmentPeriod = permitsPerSecond >= 10 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1 / permitsPerSecond),
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = per,
             QueueLimit = 0,
             AutoReplenishment = false,
         });
