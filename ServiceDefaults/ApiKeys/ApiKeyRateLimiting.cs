@@ -55,7 +55,8 @@ public static class ApiKeyRateLimiting
 
     // The partitioned limiter replenishes its buckets on one timer of its own (every 100 ms), rather than a timer for
     // each device id's bucket, and each replenishment adds what the time since the last one earned: the bucket refills
-    // smoothly at exactly tokens per period, whatever the rate (a period of 100 ms held a rounded tenth: 15/s was 20/s).
+    // smoothly at exactly tokens per period. The framework's bucket does not count time while it is full, so a bucket
+    // emptied after a pause refills whole at the next tick: up to twice its limit at once (docs/deviceapi.md).
     public static RateLimitPartition<string> TokenBucket(string partition, int tokenLimit, int tokens, TimeSpan per) =>
         RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
         {
